@@ -1,0 +1,46 @@
+# Backend Path. `make run` serves the app on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run serve test lint format bench soak fuzz screenshots clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+var:
+	mkdir -p var
+
+run: install var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalog --if-empty
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on a laptop: gunicorn + whitenoise, DEBUG off, plain HTTP allowed.
+serve: install var
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key
+	DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	BIND="$${BIND:-127.0.0.1:$(PORT)}" PYTHON=$(abspath $(PY)) bin/serve
+
+test: install var
+	@bin/ensure-chromium || exit 1
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var/staticfiles var/db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+"""Site URLs. DESIGN.md fixes the public paths."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from advisor import views
+
+handler404 = "advisor.views.page_not_found"
+handler500 = "advisor.views.server_error"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("", include("catalog.urls")),
+    path("", include("paths.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,49 @@
+"""Site-wide views: home, health checks and error pages."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from catalog.selectors import home_categories
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What Backend Path is, the way in to the questionnaire, and the categories."""
+    return render(request, "home.html", {"categories": home_categories()})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. No I/O."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse(
+            {"status": "unavailable", "reason": f"database: {type(error).__name__}"}, status=503
+        )
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A styled 404 that says nothing about our internals."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A styled 500 rendered without context processors that might fail again."""
+    return render(request, "500.html", status=500)

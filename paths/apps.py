@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PathsConfig(AppConfig):
+    """The learner's journey: questionnaire, planner, saved paths, progress, API."""
+
+    name = "paths"
+    verbose_name = "Learning paths"

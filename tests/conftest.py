@@ -1,0 +1,41 @@
+"""Shared test set-up: catalogs loaded through the real loader."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# The live server runs in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so cached pages never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def load_document(db):
+    """Load a normalized catalog document into the test database with the real loader."""
+    from catalog.services import catalog_load
+
+    def load(document: dict, **options: object):
+        return catalog_load(document=document, **options)
+
+    return load
+
+
+@pytest.fixture
+def small_catalog(load_document):
+    """The small catalog of tests/factories.py, loaded; returns the document."""
+    from tests.factories import make_document
+
+    document = make_document()
+    load_document(document)
+    return document

@@ -1,0 +1,145 @@
+"""Small catalogs built in code, so tests never depend on the default catalog's content."""
+
+from __future__ import annotations
+
+import copy
+
+
+def make_technology(slug: str, **overrides: object) -> dict:
+    """A normalized technology entry (docs/catalog-document.md) with sensible defaults."""
+    technology = {
+        "slug": slug,
+        "name": slug.replace("-", " ").title(),
+        "kind": "library",
+        "level": "beginner",
+        "categories": ["alpha"],
+        "summary": f"Summary of {slug}.",
+        "highlights": [],
+        "checkpoints": [f"Use {slug} in a small program."],
+        "effort_hours": 10,
+        "prerequisites": [],
+        "alternatives": [],
+        "homepage": "",
+        "resources": [],
+    }
+    technology.update(overrides)
+    technology["prerequisites"] = [
+        p if isinstance(p, dict) else {"technology": p, "why": ""}
+        for p in technology["prerequisites"]
+    ]
+    return technology
+
+
+def make_document(**overrides: object) -> dict:
+    """A small, valid normalized catalog: two categories, five technologies, two questions.
+
+    Graph: basics → web → webfw; basics → scripting; webfw's alternative is microfw.
+    """
+    document = {
+        "version": 1,
+        "categories": [
+            {"slug": "alpha", "name": "Alpha things", "summary": "The first category."},
+            {"slug": "beta", "name": "Beta things", "summary": "The second category."},
+        ],
+        "technologies": [
+            make_technology("basics", name="Basics", kind="language", effort_hours=40),
+            make_technology(
+                "web",
+                name="Web Protocol",
+                kind="practice",
+                prerequisites=[{"technology": "basics", "why": "You write handlers in it."}],
+            ),
+            make_technology(
+                "webfw",
+                name="Web Framework",
+                kind="framework",
+                level="intermediate",
+                categories=["alpha", "beta"],
+                prerequisites=["web"],
+                alternatives=["microfw"],
+                highlights=["Admin pages", "An ORM"],
+                homepage="https://example.org/webfw/",
+                resources=[
+                    {"title": "Official tutorial", "url": "https://example.org/t", "kind": "tutorial"}
+                ],
+                effort_hours=30,
+            ),
+            make_technology(
+                "microfw",
+                name="Micro Framework",
+                kind="framework",
+                categories=["beta"],
+                prerequisites=["web"],
+                alternatives=["webfw"],
+            ),
+            make_technology(
+                "scripting",
+                name="Scripting Kit",
+                kind="stdlib",
+                categories=["beta"],
+                prerequisites=["basics"],
+                effort_hours=5,
+            ),
+        ],
+        "projects": [
+            {
+                "slug": "site",
+                "title": "A tiny site",
+                "brief": "Build a page with the framework.",
+                "uses": ["webfw"],
+            }
+        ],
+        "questions": [
+            {
+                "slug": "goal",
+                "prompt": "What do you want to make?",
+                "help": "Pick all that apply.",
+                "kind": "multiple",
+                "show_if": None,
+                "choices": [
+                    {
+                        "slug": "site",
+                        "label": "A website",
+                        "recommends": [
+                            {"technology": "webfw", "weight": 3, "because": "Sites need it."}
+                        ],
+                        "knows": [],
+                    },
+                    {
+                        "slug": "tools",
+                        "label": "Little tools",
+                        "recommends": [
+                            {"technology": "scripting", "weight": 2, "because": "Tools need it."}
+                        ],
+                        "knows": [],
+                    },
+                ],
+            },
+            {
+                "slug": "size",
+                "prompt": "How big is the site?",
+                "help": "",
+                "kind": "single",
+                "show_if": {"question": "goal", "any_of": ["site"]},
+                "choices": [
+                    {
+                        "slug": "small",
+                        "label": "Small",
+                        "recommends": [
+                            {"technology": "microfw", "weight": 4, "because": "Small is light."},
+                            {"technology": "webfw", "weight": -5, "because": "Too heavy."},
+                        ],
+                        "knows": [],
+                    },
+                    {
+                        "slug": "large",
+                        "label": "Large",
+                        "recommends": [],
+                        "knows": ["basics"],
+                    },
+                ],
+            },
+        ],
+    }
+    document.update(copy.deepcopy(overrides))
+    return document
