@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from catalog.admin_views import catalog_export_yaml
 
 handler404 = "advisor.views.page_not_found"
 handler500 = "advisor.views.server_error"
@@ -17,5 +18,10 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("catalog.urls")),
     path("", include("paths.urls")),
+    path(
+        settings.ADMIN_URL + "catalog/export.yaml",
+        admin.site.admin_view(catalog_export_yaml),
+        name="admin-catalog-export",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

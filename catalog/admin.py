@@ -1,0 +1,340 @@
+"""Django admin for curators: every catalog model, with the schema's rules enforced."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+
+from catalog.graph import cycle_through
+from catalog.models import (
+    Alternative,
+    CatalogVersion,
+    Category,
+    Choice,
+    Prerequisite,
+    Project,
+    ProjectUse,
+    Question,
+    Recommendation,
+    Resource,
+    Technology,
+    TechnologyCategory,
+)
+
+admin.site.site_header = "Backend Path curation"
+admin.site.site_title = "Backend Path admin"
+admin.site.index_title = "Catalog and learners"
+
+
+class LinesField(forms.CharField):
+    """A list of short strings edited as one line each in a textarea."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *, max_item_length: int = 300, **kwargs: object) -> None:
+        self.max_item_length = max_item_length
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "One per line.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:
+        text = super().to_python(value) or ""
+        items = [line.strip() for line in str(text).splitlines() if line.strip()]
+        too_long = [item for item in items if len(item) > self.max_item_length]
+        if too_long:
+            raise ValidationError(
+                f"Keep each line under {self.max_item_length} characters "
+                f"(this one has {len(too_long[0])}: “{too_long[0][:40]}…”)."
+            )
+        return items
+
+
+class TechnologyForm(forms.ModelForm):
+    highlights = LinesField()
+    checkpoints = LinesField(help_text="“Ready to move on when you can…” — one per line.")
+
+    class Meta:
+        model = Technology
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "level",
+            "effort_hours",
+            "position",
+            "summary",
+            "highlights",
+            "checkpoints",
+            "homepage",
+        ]
+
+
+def prerequisite_cycle_message(
+    technology_id: int, requires_ids: list[int], *, existing: QuerySet[Prerequisite]
+) -> str | None:
+    """Why giving a technology these prerequisites is refused, or None when it is fine."""
+    slug_of = dict(Technology.objects.values_list("pk", "slug"))
+    edges: dict[str, set[str]] = defaultdict(set)
+    for tech_id, required_id in existing.values_list("technology_id", "requires_id"):
+        edges[slug_of[tech_id]].add(slug_of[required_id])
+    cycle = cycle_through(edges, slug_of[technology_id], [slug_of[i] for i in requires_ids])
+    if cycle is None:
+        return None
+    if len(cycle) == 2:
+        return "A technology cannot be its own prerequisite."
+    return "This would make the prerequisites go round in a circle: " + " → ".join(cycle)
+
+
+class PrerequisiteFormSet(BaseInlineFormSet):
+    """Refuse a prerequisite that would close a cycle, and show the cycle."""
+
+    def clean(self) -> None:
+        super().clean()
+        technology = self.instance
+        requires_ids = [
+            form.cleaned_data["requires"].pk
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("requires")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if not requires_ids:
+            return
+        if technology.pk is None:
+            return  # a new technology has nothing that requires it yet
+        message = prerequisite_cycle_message(
+            technology.pk,
+            requires_ids,
+            existing=Prerequisite.objects.exclude(technology_id=technology.pk),
+        )
+        if message:
+            raise ValidationError(message)
+
+
+class TechnologyCategoryInline(admin.TabularInline):
+    model = TechnologyCategory
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["category"]
+    fields = ["category", "position"]
+
+
+class PrerequisiteInline(admin.TabularInline):
+    model = Prerequisite
+    fk_name = "technology"
+    formset = PrerequisiteFormSet
+    extra = 0
+    autocomplete_fields = ["requires"]
+    fields = ["requires", "why", "position"]
+    verbose_name = "prerequisite (learn first)"
+    verbose_name_plural = "prerequisites (learn first)"
+
+
+class AlternativeInline(admin.TabularInline):
+    model = Alternative
+    fk_name = "technology"
+    extra = 0
+    autocomplete_fields = ["alternative"]
+    fields = ["alternative", "position"]
+    verbose_name = "alternative (or instead)"
+    verbose_name_plural = "alternatives (or instead)"
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    fields = ["title", "url", "kind", "position"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "technology_count", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(technology_total=Count("technologies"))
+
+    @admin.display(description="technologies", ordering="technology_total")
+    def technology_count(self, category: Category) -> int:
+        return category.technology_total
+
+
+@admin.register(Technology)
+class TechnologyAdmin(admin.ModelAdmin):
+    form = TechnologyForm
+    list_display = ["name", "slug", "kind", "level", "effort_hours", "position"]
+    list_filter = ["kind", "level", "categories"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TechnologyCategoryInline, PrerequisiteInline, AlternativeInline, ResourceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "level", "effort_hours", "position"]}),
+        ("What a learner reads", {"fields": ["summary", "highlights", "checkpoints", "homepage"]}),
+    ]
+    view_on_site = True
+
+
+class ProjectUseInline(admin.TabularInline):
+    model = ProjectUse
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["technology"]
+    fields = ["technology", "position"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "position"]
+    search_fields = ["title", "slug", "brief"]
+    list_filter = ["uses__categories"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProjectUseInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["slug", "label", "position", "edit_link"]
+    readonly_fields = ["edit_link"]
+    show_change_link = True
+
+    @admin.display(description="recommends and knows")
+    def edit_link(self, choice: Choice) -> str:
+        if choice.pk is None:
+            return "Save first, then edit what this choice recommends."
+        url = reverse("admin:catalog_choice_change", args=[choice.pk])
+        return format_html('<a href="{}">Edit recommendations</a>', url)
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "prompt",
+            "slug",
+            "help",
+            "kind",
+            "position",
+            "show_if_question",
+            "show_if_choices",
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        parent = cleaned.get("show_if_question")
+        reveal = cleaned.get("show_if_choices")
+        if parent is None and reveal:
+            self.add_error("show_if_question", "Name the question whose choices reveal this one.")
+        if parent is not None:
+            if not reveal:
+                self.add_error("show_if_choices", "Pick at least one choice of that question.")
+            else:
+                foreign = [c for c in reveal if c.question_id != parent.pk]
+                if foreign:
+                    self.add_error(
+                        "show_if_choices",
+                        "Only choices of the question above can reveal this one: "
+                        + ", ".join(str(c) for c in foreign),
+                    )
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ["prompt", "slug", "kind", "show_if_question", "position"]
+    list_filter = ["kind"]
+    search_fields = ["prompt", "slug", "help"]
+    prepopulated_fields = {"slug": ["prompt"]}
+    inlines = [ChoiceInline]
+    autocomplete_fields = ["show_if_question"]
+    filter_horizontal = ["show_if_choices"]
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+    autocomplete_fields = ["technology"]
+    fields = ["technology", "weight", "because", "position"]
+
+
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "question", "position"]
+    list_filter = ["question"]
+    list_select_related = ["question"]
+    search_fields = ["label", "slug", "question__prompt", "question__slug"]
+    autocomplete_fields = ["knows"]
+    inlines = [RecommendationInline]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "technology", "url"]
+    list_filter = ["kind"]
+    list_select_related = ["technology"]
+    search_fields = ["title", "url", "technology__name"]
+    autocomplete_fields = ["technology"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["technology", "weight", "choice", "because"]
+    list_filter = ["weight"]
+    list_select_related = ["technology", "choice__question"]
+    search_fields = ["because", "technology__name", "choice__label"]
+    autocomplete_fields = ["technology", "choice"]
+
+
+@admin.register(Prerequisite)
+class PrerequisiteAdmin(admin.ModelAdmin):
+    """Edges on their own, for a quick search; cycles are checked on the technology page."""
+
+    list_display = ["technology", "requires", "why"]
+    list_select_related = ["technology", "requires"]
+    search_fields = ["technology__name", "requires__name", "why"]
+    autocomplete_fields = ["technology", "requires"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CycleCheckedForm(form):
+            def clean(self) -> dict:
+                cleaned = super().clean()
+                technology, requires = cleaned.get("technology"), cleaned.get("requires")
+                if technology and requires:
+                    existing = Prerequisite.objects.exclude(pk=self.instance.pk)
+                    message = prerequisite_cycle_message(
+                        technology.pk, [requires.pk], existing=existing
+                    )
+                    if message:
+                        raise ValidationError(message)
+                return cleaned
+
+        return CycleCheckedForm
+
+
+@admin.register(CatalogVersion)
+class CatalogVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "changed_at"]
+    readonly_fields = ["number", "changed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
