@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("advisor.accounts")),
     path("", include("catalog.urls")),
     path("", include("paths.urls")),
     path(
