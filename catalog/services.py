@@ -104,7 +104,9 @@ def _upsert(
     fields: Callable[[dict], dict],
 ) -> dict[str, int]:
     """Create or update rows by slug (only the dirty ones); return slug → id for all items."""
-    existing = dict(model.objects.filter(slug__in=[i["slug"] for i in items]).values_list("slug", "id"))
+    existing = dict(
+        model.objects.filter(slug__in=[i["slug"] for i in items]).values_list("slug", "id")
+    )
     to_create, to_update = [], []
     for position, item in enumerate(items):
         if item["slug"] not in dirty:
@@ -121,7 +123,9 @@ def _upsert(
     return existing
 
 
-def _replace_children(model: type, parent_field: str, parent_ids: Iterable[int], rows: list) -> None:
+def _replace_children(
+    model: type, parent_field: str, parent_ids: Iterable[int], rows: list
+) -> None:
     """Delete the parents' child rows and write the new ones."""
     parent_ids = list(parent_ids)
     for start in range(0, len(parent_ids), 500):
@@ -253,6 +257,11 @@ def _write(document: dict, dirty: dict[str, set[str]], reports: dict[str, Sectio
         ("categories", Category),
     ):
         deleted = reports[section].deleted
+        if model is Question:
+            # One by one, later first: a question's show_if protects the question it names.
+            for question in Question.objects.filter(slug__in=deleted).order_by("-position"):
+                question.delete()
+            continue
         for start in range(0, len(deleted), 500):
             model.objects.filter(slug__in=deleted[start : start + 500]).delete()
 
@@ -303,9 +312,7 @@ def _write_questions(questions: list[dict], tech_ids: dict[str, int]) -> None:
     }
     Recommendation.objects.filter(choice_id__in=choice_ids.values()).delete()
     Choice.knows.through.objects.filter(choice_id__in=choice_ids.values()).delete()
-    Question.show_if_choices.through.objects.filter(
-        question_id__in=question_ids.values()
-    ).delete()
+    Question.show_if_choices.through.objects.filter(question_id__in=question_ids.values()).delete()
     recommendations, knows, reveals = [], [], []
     for question in questions:
         question_id = question_ids[question["slug"]]

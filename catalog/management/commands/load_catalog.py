@@ -44,12 +44,18 @@ class Command(BaseCommand):
             document=document, prune=bool(options["prune"]), dry_run=bool(options["dry_run"])
         )
         verb = {"created": "would create", "updated": "would update", "deleted": "would delete"}
+        singular = {
+            "categories": "category",
+            "technologies": "technology",
+            "projects": "project",
+            "questions": "question",
+        }
         for section in SECTIONS:
             part = report.sections[section]
             if report.dry_run:
                 for action in ("created", "updated", "deleted"):
                     for slug in getattr(part, action):
-                        self.stdout.write(f"{verb[action]} {section[:-1] if section != 'categories' else 'category'} {slug}")
+                        self.stdout.write(f"{verb[action]} {singular[section]} {slug}")
         counts = ", ".join(
             f"{section}: {len(part.created)} created, {len(part.updated)} updated, "
             f"{len(part.deleted)} deleted, {len(part.unchanged)} unchanged"
