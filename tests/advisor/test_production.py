@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.process import process_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -24,7 +26,7 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    full_env = process_env()
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -65,7 +67,7 @@ def fetch(url: str, headers: dict[str, str] | None = None):
 def gunicorn_server(tmp_path):
     """`bin/serve` (the Dockerfile's command) on a free port, with DEBUG off."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env = process_env()
     env.update(PRODUCTION_ENV)
     env.update(
         {
@@ -111,7 +113,7 @@ def test_gunicorn_serves_pages_and_compressed_hashed_static_files(gunicorn_serve
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
     assert css, "the stylesheet URL is not hashed"
-    static = fetch(base + css.group(1), {"Accept-Encoding": "gzip"})
+    static = fetch(base + css.group(1), {"Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"})
     assert static.headers["Content-Encoding"] == "gzip"
     assert "max-age=315360000" in static.headers["Cache-Control"]
     assert b":root" in gzip.decompress(static.read())

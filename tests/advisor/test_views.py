@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.process import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,7 @@ def test_home_runs_a_fixed_number_of_queries(client, small_catalog, django_asser
 
 def test_body_carries_the_csrf_token_for_htmx(client, small_catalog):
     html = client.get("/").content.decode()
-    assert "hx-headers='{\"X-CSRFToken\": \"" in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
 
 
 def test_healthz_answers_without_touching_the_database(client, django_assert_num_queries):
@@ -80,7 +81,7 @@ print(json.dumps({"ready": [ready.status_code, ready.json()],
 
 def test_readyz_and_pages_answer_503_when_the_database_is_unreachable():
     # A real failure: PostgreSQL on a closed port, in a separate process.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env = process_env()
     env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:1/nothing"
     env["DJANGO_CONN_MAX_AGE"] = "0"
     result = subprocess.run(
@@ -111,8 +112,9 @@ def test_unknown_page_is_a_styled_404(client):
 
 
 def test_server_error_page_is_styled_and_leaks_nothing(client):
-    from advisor.views import server_error
     from django.test import RequestFactory
+
+    from advisor.views import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from catalog.selectors import build_document
 from catalog.versioning import current_version
 from catalog.yaml_schema import dump_catalog
 from tests.factories import make_document, make_technology
+from tests.process import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_FILES = sorted((Path(__file__).parent / "bad").glob("*.yaml"))
@@ -169,7 +169,7 @@ def test_an_oversize_file_is_refused_before_parsing(tmp_path):
 
 
 def manage(*args: str, database: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env = process_env()
     env["DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(
         [sys.executable, "manage.py", *args],

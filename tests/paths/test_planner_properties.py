@@ -1,0 +1,260 @@
+"""Properties every plan must have, on random small catalogs and random valid answers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paths.planner import (
+    build_plan,
+    catalog_from_document,
+    path_candidates,
+    plan_to_api,
+    validate_answers,
+    visible_questions,
+)
+
+LEVELS = ("beginner", "intermediate", "advanced")
+WEIGHTS = [weight for weight in range(-10, 11) if weight != 0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The planner is pure: these tests need neither Django's cache nor its settings."""
+    yield
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> dict:
+    """A small valid normalized catalog document.
+
+    Prerequisites point from a technology to ones created before it (so there is no cycle),
+    then the file order is shuffled so that prerequisites are not always listed first.
+    """
+    count = draw(st.integers(1, 10))
+    created = [f"t{index}" for index in range(count)]
+    technologies = []
+    for index, slug in enumerate(created):
+        prerequisites = (
+            draw(st.lists(st.sampled_from(created[:index]), unique=True, max_size=3))
+            if index
+            else []
+        )
+        technologies.append(
+            {
+                "slug": slug,
+                "name": f"Tech {index}",
+                "kind": "tool",
+                "level": draw(st.sampled_from(LEVELS)),
+                "categories": ["c"],
+                "summary": "",
+                "highlights": [],
+                "checkpoints": [],
+                "effort_hours": draw(st.integers(1, 60)),
+                "prerequisites": [
+                    {"technology": item, "why": draw(st.sampled_from(["", f"{slug} uses {item}."]))}
+                    for item in prerequisites
+                ],
+                "alternatives": [],
+                "homepage": "",
+                "resources": [],
+            }
+        )
+    technologies = draw(st.permutations(technologies))
+
+    questions = []
+    for number in range(draw(st.integers(1, 4))):
+        slug = f"q{number}"
+        choices = []
+        for choice_number in range(draw(st.integers(2, 3))):
+            recommended = draw(st.lists(st.sampled_from(created), unique=True, max_size=3))
+            choices.append(
+                {
+                    "slug": f"c{choice_number}",
+                    "label": f"Choice {choice_number}",
+                    "recommends": [
+                        {
+                            "technology": item,
+                            "weight": draw(st.sampled_from(WEIGHTS)),
+                            "because": f"{slug}/c{choice_number} on {item}.",
+                        }
+                        for item in recommended
+                    ],
+                    "knows": draw(st.lists(st.sampled_from(created), unique=True, max_size=2)),
+                }
+            )
+        show_if = None
+        if questions and draw(st.booleans()):
+            parent = draw(st.sampled_from(questions))
+            parent_choices = [item["slug"] for item in parent["choices"]]
+            any_of = draw(st.lists(st.sampled_from(parent_choices), unique=True, min_size=1))
+            show_if = {"question": parent["slug"], "any_of": any_of}
+        questions.append(
+            {
+                "slug": slug,
+                "prompt": f"Question {number}?",
+                "help": "",
+                "kind": draw(st.sampled_from(["single", "multiple"])),
+                "show_if": show_if,
+                "choices": choices,
+            }
+        )
+
+    projects = [
+        {
+            "slug": f"p{number}",
+            "title": f"Project {number}",
+            "brief": "",
+            "uses": draw(st.lists(st.sampled_from(created), unique=True, min_size=1, max_size=3)),
+        }
+        for number in range(draw(st.integers(0, 4)))
+    ]
+    return {
+        "version": 1,
+        "categories": [{"slug": "c", "name": "C", "summary": ""}],
+        "technologies": technologies,
+        "projects": projects,
+        "questions": questions,
+    }
+
+
+@st.composite
+def plan_requests(draw: st.DrawFn) -> tuple[dict, dict, list[str], int]:
+    """A document and valid input for it: answers (with some to hidden questions), known, hours."""
+    document = draw(documents())
+    catalog = catalog_from_document(document)
+    answers: dict[str, list[str]] = {}
+    for question in catalog.questions:
+        slugs = list(question.choice_slugs)
+        visible = question.slug in {item.slug for item in visible_questions(catalog, answers)}
+        if question.is_single and visible:
+            answers[question.slug] = [draw(st.sampled_from(slugs))]
+        elif visible or draw(st.booleans()):
+            # Hidden questions may carry any answers: the planner must ignore them.
+            answers[question.slug] = draw(st.lists(st.sampled_from(slugs), unique=True, min_size=1))
+    technology_slugs = [item["slug"] for item in document["technologies"]]
+    known = draw(st.lists(st.sampled_from(technology_slugs), unique=True, max_size=3))
+    return document, answers, known, draw(st.integers(1, 80))
+
+
+def reference_path(
+    document: dict, answers: dict, known: list[str], *, use_knows: bool = True
+) -> tuple[set, set, dict]:
+    """Rules 1-4 written as plainly as possible: (path, known, scores)."""
+    catalog = catalog_from_document(document)
+    visible = {question.slug for question in visible_questions(catalog, answers)}
+    scores: dict[str, int] = {}
+    known_set = set(known)
+    for question in document["questions"]:
+        if question["slug"] not in visible:
+            continue
+        for choice in question["choices"]:
+            if choice["slug"] in answers.get(question["slug"], []):
+                for recommendation in choice["recommends"]:
+                    slug = recommendation["technology"]
+                    scores[slug] = scores.get(slug, 0) + recommendation["weight"]
+                if use_knows:
+                    known_set.update(choice["knows"])
+    prerequisites = {
+        item["slug"]: [link["technology"] for link in item["prerequisites"]]
+        for item in document["technologies"]
+    }
+    path = set()
+    todo = [slug for slug, score in scores.items() if score > 0 and slug not in known_set]
+    while todo:
+        slug = todo.pop()
+        if slug not in path:
+            path.add(slug)
+            todo.extend(item for item in prerequisites[slug] if item not in known_set)
+    return path, known_set, scores
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan_requests())
+def test_plans_satisfy_the_design_rules(request):
+    document, answers, known, hours_per_week = request
+    catalog = catalog_from_document(document)
+    assert validate_answers(catalog, answers, known, hours_per_week) == {}
+
+    plan = build_plan(catalog, answers, known, hours_per_week)
+    order = [step.technology for step in plan.steps]
+    position = {slug: index for index, slug in enumerate(order)}
+    expected_path, known_set, scores = reference_path(document, answers, known)
+    prerequisites = {
+        item["slug"]: [link["technology"] for link in item["prerequisites"]]
+        for item in document["technologies"]
+    }
+
+    # The path is rule 4's set, each technology once, no known one.
+    assert len(order) == len(position)
+    assert set(order) == expected_path
+    assert not known_set & set(order)
+    assert {slug for slug, score in scores.items() if score > 0} - known_set <= set(order)
+    # Every on-path prerequisite comes first and is listed, in path order.
+    for step in plan.steps:
+        on_path = [item for item in prerequisites[step.technology] if item in position]
+        assert all(position[item] < position[step.technology] for item in on_path)
+        assert list(step.prerequisites) == sorted(on_path, key=position.__getitem__)
+        assert step.reasons
+        assert step.score == scores.get(step.technology, 0)
+        assert step.recommended == (step.score > 0)
+    # Considered: every mentioned technology with score <= 0.
+    assert {item.technology for item in plan.considered} == {
+        slug for slug, score in scores.items() if score <= 0
+    }
+    # Effort.
+    assert plan.total_hours == sum(step.effort_hours for step in plan.steps)
+    assert plan.weeks == math.ceil(plan.total_hours / hours_per_week)
+    # Stages are contiguous and cover the steps in order.
+    assert [slug for stage in plan.stages for slug in stage.steps] == order
+    assert len({stage.name for stage in plan.stages}) == len(plan.stages)
+    # Projects: exactly those whose uses are all on the path or known, one on the path, each
+    # right after the last of its technologies on the path.
+    joined = [
+        item["slug"]
+        for item in document["projects"]
+        if all(slug in position or slug in known_set for slug in item["uses"])
+        and any(slug in position for slug in item["uses"])
+    ]
+    assert sorted(project.slug for project in plan.projects) == sorted(joined)
+    for project in plan.projects:
+        on_path = [slug for slug in project.uses if slug in position]
+        assert project.after == max(on_path, key=position.__getitem__)
+    timeline = [getattr(item, "technology", None) or item.slug for item in plan.timeline()]
+    assert [slug for slug in timeline if slug in position] == order
+    assert len(timeline) == len(order) + len(plan.projects)
+
+
+@settings(max_examples=100, deadline=None)
+@given(plan_requests())
+def test_the_same_input_gives_the_same_plan_byte_for_byte(request):
+    document, answers, known, hours_per_week = request
+    first = build_plan(catalog_from_document(document), answers, known, hours_per_week)
+    again = build_plan(
+        catalog_from_document(json.loads(json.dumps(document))),
+        dict(reversed(list(answers.items()))),
+        list(reversed(known)),
+        hours_per_week,
+    )
+
+    assert first == again
+    assert json.dumps(plan_to_api(first)) == json.dumps(plan_to_api(again))
+
+
+@settings(max_examples=100, deadline=None)
+@given(plan_requests())
+def test_candidates_are_the_path_when_nothing_is_known(request):
+    document, answers, _, _ = request
+    catalog = catalog_from_document(document)
+
+    candidates = path_candidates(catalog, answers)
+    expected, _, _ = reference_path(document, answers, [], use_knows=False)
+
+    assert set(candidates) == expected
+    assert len(candidates) == len(expected)
+    # Knowing more only ever removes steps.
+    assert {step.technology for step in build_plan(catalog, answers, [], 5).steps} <= expected
