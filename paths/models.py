@@ -1,3 +1,138 @@
-"""Saved learning paths and a learner's progress."""
+"""Saved learning paths and a learner's progress.
+
+A path keeps a snapshot of the plan it was given, so it reads the same after the catalog
+changes. Progress belongs to the learner and a technology's slug, not to one path: "Done" on
+a technology shows in every path of that learner.
+"""
 
 from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
+
+
+class Learner(models.Model):
+    """Someone following paths: a browser session now, an account once they sign up.
+
+    The session keeps the learner's id under "learner_id", which survives the session key
+    rotation of a login, so a later sign-up can adopt what the session had.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="learner",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"learner {self.id}"
+
+
+class LearningPathQuerySet(models.QuerySet):
+    def for_learner(self, learner_id: uuid.UUID) -> LearningPathQuerySet:
+        """The learner's paths, newest first."""
+        return self.filter(learner_id=learner_id).order_by("-created", "-id")
+
+
+class LearningPath(models.Model):
+    """A saved plan: the input that made it and a snapshot of the steps it gave."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="paths")
+    name = models.CharField(max_length=200, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    known = models.JSONField(default=list, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(HOURS_PER_WEEK_MIN), MaxValueValidator(HOURS_PER_WEEK_MAX)]
+    )
+    snapshot = models.JSONField(default=dict, blank=True)
+    catalog_version = models.PositiveBigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = LearningPathQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    hours_per_week__gte=HOURS_PER_WEEK_MIN, hours_per_week__lte=HOURS_PER_WEEK_MAX
+                ),
+                name="learning_path_hours_per_week_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"path {self.token[:8]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paths:path-detail", args=[self.token])
+
+
+class ProgressStatus(models.TextChoices):
+    """A step's status; the labels are the button names on the path page."""
+
+    TODO = "todo", "To do"
+    DOING = "doing", "Doing"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class ProgressQuerySet(models.QuerySet):
+    def statuses(self, learner_id: uuid.UUID | None) -> dict[str, str]:
+        """technology slug → status for one learner (one query; none without a learner)."""
+        if learner_id is None:
+            return {}
+        return dict(self.filter(learner_id=learner_id).values_list("technology_slug", "status"))
+
+    def done_slugs(self, learner_id: uuid.UUID | None) -> set[str]:
+        """The technologies a learner marked "Done" (one query; none without a learner)."""
+        if learner_id is None:
+            return set()
+        return set(
+            self.filter(learner_id=learner_id, status=ProgressStatus.DONE).values_list(
+                "technology_slug", flat=True
+            )
+        )
+
+
+class Progress(models.Model):
+    """Where a learner stands with one technology, across all of their paths.
+
+    Keyed by the technology's slug rather than a foreign key, so progress outlives a catalog
+    edit that removes or re-creates the technology.
+    """
+
+    Status = ProgressStatus
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="progress")
+    technology_slug = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=ProgressStatus.choices)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "technology_slug"], name="progress_learner_technology_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProgressStatus.values), name="progress_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_slug}: {self.get_status_display()}"

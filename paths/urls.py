@@ -1,7 +1,42 @@
+"""URLs of the learner's journey. DESIGN.md fixes /advisor/, /paths/<token>/ and the API."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
+
+from paths import api, views
+
+
+class TokenConverter:
+    """A path's token: URL-safe base64 from secrets.token_urlsafe()."""
+
+    regex = r"[A-Za-z0-9_-]{16,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "paths"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("advisor/", views.advisor, name="advisor"),
+    path("advisor/q/<slug:question>/", views.advisor, name="advisor-question"),
+    path("advisor/known/", views.advisor, {"screen": "known"}, name="advisor-known"),
+    path("advisor/hours/", views.advisor, {"screen": "hours"}, name="advisor-hours"),
+    path("advisor/restart/", views.advisor_restart, name="advisor-restart"),
+    path("paths/<token:token>.md", views.path_markdown_view, name="path-markdown"),
+    path("paths/<token:token>/", views.path_detail, name="path-detail"),
+    path("paths/<token:token>/replan/", views.path_replan, name="path-replan"),
+    path(
+        "paths/<token:token>/progress/<slug:technology>/",
+        views.progress_update,
+        name="progress-update",
+    ),
+    path("api/catalog", api.catalog, name="api-catalog"),
+    path("api/plan", api.plan, name="api-plan"),
+]

@@ -60,7 +60,11 @@ def make_document(**overrides: object) -> dict:
                 highlights=["Admin pages", "An ORM"],
                 homepage="https://example.org/webfw/",
                 resources=[
-                    {"title": "Official tutorial", "url": "https://example.org/t", "kind": "tutorial"}
+                    {
+                        "title": "Official tutorial",
+                        "url": "https://example.org/t",
+                        "kind": "tutorial",
+                    }
                 ],
                 effort_hours=30,
             ),
@@ -143,3 +147,38 @@ def make_document(**overrides: object) -> dict:
     }
     document.update(copy.deepcopy(overrides))
     return document
+
+
+def first_choice_answers(document: dict) -> dict[str, list[str]]:
+    """Valid answers for any catalog: every choice of a multiple question, the first choice of
+    a single one, for each question that is visible given the answers before it."""
+    answers: dict[str, list[str]] = {}
+    for question in document["questions"]:
+        show_if = question["show_if"]
+        if show_if and not set(show_if["any_of"]) & set(answers.get(show_if["question"], ())):
+            continue
+        slugs = [choice["slug"] for choice in question["choices"]]
+        answers[question["slug"]] = slugs if question["kind"] == "multiple" else slugs[:1]
+    return answers
+
+
+def make_path(*, learner=None, answers=None, known=(), hours_per_week: int = 5):
+    """A saved path over the loaded catalog, made by the real service (database needed)."""
+    from catalog.selectors import catalog_document
+    from paths.services import learner_create, path_create
+
+    if answers is None:
+        answers = first_choice_answers(catalog_document()[1])
+    return path_create(
+        learner=learner or learner_create(),
+        answers=answers,
+        known=list(known),
+        hours_per_week=hours_per_week,
+    )
+
+
+def act_as(client, learner) -> None:
+    """Make the test client's session belong to `learner` (as the questionnaire would)."""
+    session = client.session
+    session["learner_id"] = str(learner.pk)
+    session.save()

@@ -2,10 +2,16 @@
 (function () {
   "use strict";
   // After an HTMX swap, move focus to the element the new content marks with data-focus-after-swap.
+  // An outerHTML swap settles on the new elements (event.target), while detail.target is the
+  // replaced, detached one; so look in the element the event fired on when it is on the page.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.target;
-    if (!target) return;
-    var focusable = target.querySelector("[data-focus-after-swap]");
+    var target = event.target instanceof Element && event.target.isConnected
+      ? event.target
+      : event.detail && event.detail.target;
+    if (!target || !target.isConnected) return;
+    var focusable = target.matches("[data-focus-after-swap]")
+      ? target
+      : target.querySelector("[data-focus-after-swap]");
     if (focusable) {
       if (!focusable.hasAttribute("tabindex")) focusable.setAttribute("tabindex", "-1");
       focusable.focus();

@@ -1,0 +1,95 @@
+"""A saved path as Markdown: title, totals, a checkbox per step, and projects where they stand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from django.utils.dateformat import format as format_date
+
+from paths.models import ProgressStatus
+from paths.snapshots import path_outline
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def escape(text: str) -> str:
+    """Curator text as literal Markdown: one line, special characters escaped."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def link_target(url: str) -> str:
+    """A URL that cannot end the link early or break the line."""
+    return "".join(
+        f"%{ord(char):02X}" if char in " ()<>[]\\" or ord(char) < 0x20 else char for char in url
+    )
+
+
+def _hours(hours: int) -> str:
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def path_markdown(
+    *,
+    snapshot: dict,
+    statuses: Mapping[str, str],
+    url: str,
+    started: date,
+) -> str:
+    """The path with the learner's progress: `- [x]` marks a step they marked "Done"."""
+    weeks = snapshot["weeks"]
+    lines = ["# Your learning path", ""]
+    if snapshot["steps"]:
+        finish = format_date(started + timedelta(weeks=weeks), "j F Y")
+        lines += [
+            f"- Total effort: {_hours(snapshot['total_hours'])}",
+            f"- Weeks: {weeks} at {_hours(snapshot['hours_per_week'])} a week",
+            f"- Estimated finish: {finish} (starting {format_date(started, 'j F Y')})",
+        ]
+    else:
+        lines.append("Your answers lead to nothing new to learn: every step is already known.")
+    lines += [f"- Online: <{link_target(url)}>", ""]
+
+    for stage in path_outline(snapshot, statuses):
+        lines += [f"## {escape(stage.name)}", ""]
+        for view in stage.steps:
+            step = view.step
+            mark = "x" if view.status == ProgressStatus.DONE else " "
+            lines.append(
+                f"- [{mark}] **{view.number}. {escape(step['name'])}** — "
+                f"{_hours(step['effort_hours'])} ({view.status_label})"
+            )
+            lines += [f"  - Why: {escape(reason)}" for reason in step["reasons"]]
+            if step["alternatives"]:
+                names = ", ".join(escape(item["name"]) for item in step["alternatives"])
+                lines.append(f"  - Or instead: {names}")
+            if step["checkpoints"]:
+                lines.append("  - Ready to move on when you can:")
+                lines += [f"    - {escape(item)}" for item in step["checkpoints"]]
+            if step["resources"]:
+                lines.append("  - Resources:")
+                lines += [
+                    f"    - [{escape(item['title'])}]({link_target(item['url'])}) ({item['kind']})"
+                    for item in step["resources"]
+                ]
+            for project in view.projects:
+                uses = ", ".join(escape(item["name"]) for item in project["uses"])
+                lines += [
+                    "",
+                    f"> **Project: {escape(project['title'])}** — {escape(project['brief'])}"
+                    f" (uses {uses})",
+                    "",
+                ]
+        lines.append("")
+
+    if snapshot["considered"]:
+        lines += ["## Considered, not recommended", ""]
+        for item in snapshot["considered"]:
+            reasons = " ".join(escape(reason) for reason in item["reasons"])
+            lines.append(f"- {escape(item['name'])}" + (f": {reasons}" if reasons else ""))
+        lines.append("")
+    if snapshot["known"]:
+        names = ", ".join(escape(item["name"]) for item in snapshot["known"])
+        lines += ["## Already known", "", f"Left out because you know them: {names}.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,170 @@
+"""A saved path's snapshot: the plan as plain data, and what the pages make of it.
+
+The snapshot holds everything the path page, the Markdown export and the diagram show, so a
+saved path renders without the catalog and reads the same after the catalog changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from paths.catalog_cache import CatalogBundle
+from paths.models import ProgressStatus
+from paths.planner import Plan
+
+SNAPSHOT_FORMAT = 1
+STATUS_LABELS = dict(ProgressStatus.choices)
+
+
+def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
+    """The plan as JSON-ready data, with the names and resources the pages need."""
+    technology_by_slug = bundle.planner.technology_by_slug
+
+    def named(slug: str) -> dict:
+        return {"technology": slug, "name": technology_by_slug[slug].name}
+
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "steps": [
+            {
+                "technology": step.technology,
+                "name": step.name,
+                "kind": step.kind,
+                "level": step.level,
+                "stage": step.stage,
+                "depth": step.depth,
+                "recommended": step.recommended,
+                "reasons": list(step.reasons),
+                "effort_hours": step.effort_hours,
+                "prerequisites": list(step.prerequisites),
+                "alternatives": [named(slug) for slug in step.alternatives],
+                "checkpoints": list(step.checkpoints),
+                "resources": [
+                    {"title": item["title"], "url": item["url"], "kind": item["kind"]}
+                    for item in bundle.technology_documents[step.technology]["resources"]
+                ],
+            }
+            for step in plan.steps
+        ],
+        "projects": [
+            {
+                "project": project.slug,
+                "title": project.title,
+                "brief": project.brief,
+                "uses": [named(slug) for slug in project.uses],
+                "after": project.after,
+            }
+            for project in plan.projects
+        ],
+        "considered": [
+            {"technology": item.technology, "name": item.name, "reasons": list(item.reasons)}
+            for item in plan.considered
+        ],
+        "stages": [
+            {"name": stage.name, "steps": list(stage.steps), "hours": stage.hours}
+            for stage in plan.stages
+        ],
+        "known": [named(slug) for slug in plan.known],
+        "total_hours": plan.total_hours,
+        "weeks": plan.weeks,
+        "hours_per_week": plan.hours_per_week,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """A step as the path page shows it: its number, status and the projects after it."""
+
+    step: dict
+    number: int
+    status: str
+    projects: tuple[dict, ...]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_buttons(self) -> tuple[tuple[str, str, bool], ...]:
+        """(value, label, pressed) for each status button, in DESIGN.md's order."""
+        return tuple(
+            (value, label, value == self.status) for value, label in ProgressStatus.choices
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StageView:
+    """A stage heading and its steps; `start` is the number of its first step."""
+
+    name: str
+    hours: int
+    start: int
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSummary:
+    """How far the learner is along one path."""
+
+    total: int
+    done: int
+    doing: int
+    skipped: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def status_of(statuses: Mapping[str, str], slug: str) -> str:
+    """A technology's status for a learner; "todo" when they never set one."""
+    status = statuses.get(slug, ProgressStatus.TODO)
+    return status if status in STATUS_LABELS else ProgressStatus.TODO
+
+
+def step_view(snapshot: dict, slug: str, statuses: Mapping[str, str]) -> StepView | None:
+    """One step of the snapshot as the page shows it, or None when the path has no such step."""
+    for number, step in enumerate(snapshot["steps"], start=1):
+        if step["technology"] == slug:
+            projects = tuple(p for p in snapshot["projects"] if p["after"] == slug)
+            return StepView(step, number, status_of(statuses, slug), projects)
+    return None
+
+
+def path_outline(snapshot: dict, statuses: Mapping[str, str]) -> list[StageView]:
+    """The snapshot's stages in order, each with its steps and the projects placed after them."""
+    projects_after: dict[str, list[dict]] = defaultdict(list)
+    for project in snapshot["projects"]:
+        projects_after[project["after"]].append(project)
+    step_by_slug = {step["technology"]: step for step in snapshot["steps"]}
+    outline = []
+    number = 1
+    for stage in snapshot["stages"]:
+        views = []
+        for slug in stage["steps"]:
+            views.append(
+                StepView(
+                    step_by_slug[slug],
+                    number + len(views),
+                    status_of(statuses, slug),
+                    tuple(projects_after.get(slug, ())),
+                )
+            )
+        outline.append(StageView(stage["name"], stage["hours"], number, tuple(views)))
+        number += len(views)
+    return outline
+
+
+def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSummary:
+    """Counts of the path's steps by status."""
+    counts: dict[str, int] = defaultdict(int)
+    for step in snapshot["steps"]:
+        counts[status_of(statuses, step["technology"])] += 1
+    return ProgressSummary(
+        total=len(snapshot["steps"]),
+        done=counts[ProgressStatus.DONE],
+        doing=counts[ProgressStatus.DOING],
+        skipped=counts[ProgressStatus.SKIPPED],
+    )

@@ -1,0 +1,70 @@
+"""The Markdown export of a saved path (paths/markdown.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from paths.markdown import escape, link_target, path_markdown
+from tests.factories import make_path
+
+SITE_LARGE = {"goal": ["site", "tools"], "size": ["large"]}
+
+
+def render(path, statuses=None) -> str:
+    return path_markdown(
+        snapshot=path.snapshot,
+        statuses=statuses or {},
+        url="https://example.org/paths/abc/",
+        started=date(2025, 1, 6),
+    )
+
+
+def test_title_totals_and_stages(small_catalog):
+    text = render(make_path(answers=SITE_LARGE, hours_per_week=4))
+    assert text.startswith("# Your learning path\n\n")
+    assert "- Total effort: 45 hours\n" in text
+    assert "- Weeks: 12 at 4 hours a week\n" in text
+    assert "- Estimated finish: 31 March 2025 (starting 6 January 2025)\n" in text
+    assert "- Online: <https://example.org/paths/abc/>\n" in text
+    assert text.index("## Foundations") < text.index("## Core skills")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+def test_each_step_has_a_checkbox_done_ones_ticked(small_catalog):
+    text = render(make_path(answers=SITE_LARGE), {"web": "done", "scripting": "doing"})
+    assert "- [x] **1. Web Protocol** — 10 hours (Done)\n" in text
+    assert "- [ ] **2. Scripting Kit** — 5 hours (Doing)\n" in text
+    assert "- [ ] **3. Web Framework** — 30 hours (To do)\n" in text
+
+
+def test_reasons_checkpoints_alternatives_and_resources(small_catalog):
+    text = render(make_path(answers=SITE_LARGE))
+    webfw = text[text.index("**3. Web Framework**") :]
+    assert "  - Why: Sites need it.\n" in webfw
+    assert "  - Or instead: Micro Framework\n" in webfw
+    assert "  - Ready to move on when you can:\n    - Use webfw in a small program.\n" in webfw
+    assert "  - Resources:\n    - [Official tutorial](https://example.org/t) (tutorial)\n" in webfw
+    assert "  - Why: This is needed before Web Framework.\n" in text
+
+
+def test_projects_stand_after_their_step(small_catalog):
+    text = render(make_path(answers=SITE_LARGE))
+    project = text.index("> **Project: A tiny site** — Build a page with the framework.")
+    assert text.index("**3. Web Framework**") < project
+    assert "(uses Web Framework)" in text
+
+
+def test_considered_and_known(small_catalog):
+    text = render(make_path(answers={"goal": ["site"], "size": ["small"]}, known=["basics"]))
+    assert "## Considered, not recommended\n\n- Web Framework: Too heavy.\n" in text
+    assert "## Already known\n\nLeft out because you know them: Basics.\n" in text
+
+
+def test_an_empty_path(small_catalog):
+    text = render(make_path(answers={"goal": ["tools"]}, known=["basics", "scripting"]))
+    assert "nothing new to learn" in text and "- [" not in text
+
+
+def test_curator_text_cannot_inject_markdown():
+    assert escape("*bold* [link](x) <b>\n  next_line") == r"\*bold\* \[link\](x) \<b\> next\_line"
+    assert link_target("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"

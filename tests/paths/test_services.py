@@ -1,0 +1,193 @@
+"""Writes of the paths app (paths/services.py), the request's learner and the catalog cache."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import timezone
+
+from catalog.models import CatalogVersion
+from paths import catalog_cache
+from paths.learners import SESSION_KEY, is_owner, learner_for_request, learner_id_for_request
+from paths.models import Learner, LearningPath, Progress
+from paths.planner import build_plan, catalog_from_document, plan_to_api
+from paths.services import learner_create, path_create, progress_set
+from tests.factories import make_document, make_path
+
+# path_create ---------------------------------------------------------------------------------
+
+
+def test_path_create_saves_the_plan_under_an_unguessable_token(small_catalog):
+    learner = learner_create()
+    answers = {"goal": ["site"], "size": ["large"]}
+    path = path_create(learner=learner, answers=answers, known=["web"], hours_per_week=3)
+    assert len(path.token) == 32  # 24 random bytes: 192 bits
+    assert path.learner == learner and path.name == "A website"
+    expected = plan_to_api(build_plan(catalog_from_document(small_catalog), answers, ["web"], 3))
+    assert [step["technology"] for step in path.snapshot["steps"]] == [
+        step["technology"] for step in expected["steps"]
+    ]
+    assert path.snapshot["weeks"] == expected["weeks"]
+    assert path.snapshot["known"] == [
+        {"technology": "basics", "name": "Basics"},
+        {"technology": "web", "name": "Web Protocol"},
+    ]
+    assert path.catalog_version == catalog_cache.get_catalog_bundle().version
+
+
+def test_tokens_differ(small_catalog):
+    tokens = {make_path().token for _ in range(20)}
+    assert len(tokens) == 20
+
+
+def test_path_create_keeps_only_visible_answers(small_catalog):
+    path = make_path(answers={"goal": ["tools"], "size": ["small"]})
+    assert path.answers == {"goal": ["tools"]}
+
+
+def test_the_snapshot_carries_what_pages_need(small_catalog):
+    path = make_path(answers={"goal": ["site"], "size": ["large"]})
+    webfw = next(s for s in path.snapshot["steps"] if s["technology"] == "webfw")
+    assert webfw["alternatives"] == [{"technology": "microfw", "name": "Micro Framework"}]
+    assert webfw["resources"] == [
+        {"title": "Official tutorial", "url": "https://example.org/t", "kind": "tutorial"}
+    ]
+    assert webfw["stage"] == "Core skills" and webfw["prerequisites"] == ["web"]
+    assert path.snapshot["projects"][0]["uses"] == [
+        {"technology": "webfw", "name": "Web Framework"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answers", "known", "hours", "fields"),
+    [
+        ({"goal": ["nope"]}, [], 5, {"answers"}),
+        ({"goal": ["site"]}, [], 5, {"answers"}),  # size must be answered
+        ({"goal": ["tools"]}, ["nope"], 5, {"known"}),
+        ({"goal": ["tools"]}, [], 0, {"hours_per_week"}),
+    ],
+)
+def test_path_create_refuses_invalid_input(small_catalog, answers, known, hours, fields):
+    with pytest.raises(ValidationError) as error:
+        path_create(learner=learner_create(), answers=answers, known=known, hours_per_week=hours)
+    assert set(error.value.message_dict) == fields
+    assert not LearningPath.objects.exists()
+
+
+# progress_set --------------------------------------------------------------------------------
+
+
+def test_progress_set_keeps_one_row_per_learner_and_technology(db):
+    learner = learner_create()
+    progress_set(learner_id=learner.pk, technology_slug="web", status="doing")
+    progress_set(learner_id=learner.pk, technology_slug="web", status="done")
+    progress_set(learner_id=learner_create().pk, technology_slug="web", status="skipped")
+    assert Progress.objects.filter(learner=learner).get().status == "done"
+    assert Progress.objects.statuses(learner.pk) == {"web": "done"}
+    assert Progress.objects.done_slugs(learner.pk) == {"web"}
+    assert Progress.objects.statuses(None) == {}
+
+
+def test_progress_set_refuses_an_unknown_status(db):
+    with pytest.raises(ValidationError):
+        progress_set(learner_id=learner_create().pk, technology_slug="web", status="finished")
+    assert not Progress.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_updating_at_once_lose_nothing():
+    if connection.vendor == "sqlite":
+        # The in-memory test database's shared cache fails at once on a lock instead of
+        # waiting; production SQLite is a WAL file with a busy timeout.
+        pytest.skip("concurrent writers need PostgreSQL (or a file database)")
+    learner = learner_create()
+    slugs = [f"topic-{n}" for n in range(8)]
+    barrier = threading.Barrier(len(slugs) * 2)
+    errors: list[BaseException] = []
+
+    def mark(slug: str, status: str) -> None:
+        try:
+            barrier.wait()
+            progress_set(learner_id=learner.pk, technology_slug=slug, status=status)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # Two "tabs" per technology, all at once: different steps and the same step.
+    threads = [
+        threading.Thread(target=mark, args=(slug, status))
+        for slug in slugs
+        for status in ("doing", "done")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = dict(Progress.objects.filter(learner=learner).values_list("technology_slug", "status"))
+    assert sorted(rows) == slugs
+    assert set(rows.values()) <= {"doing", "done"}
+
+
+# The request's learner ------------------------------------------------------------------------
+
+
+def _request(session: dict | None = None):
+    request = RequestFactory().get("/")
+    request.session = session if session is not None else {}
+    return request
+
+
+def test_learner_for_request_creates_only_when_asked(db):
+    request = _request()
+    assert learner_for_request(request, create=False) is None
+    assert not Learner.objects.exists()
+    learner = learner_for_request(request, create=True)
+    assert request.session[SESSION_KEY] == str(learner.pk)
+    assert learner_for_request(request, create=False) == learner
+    assert learner_for_request(request, create=True) == learner
+    assert Learner.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["not-a-uuid", 42, None, "0" * 32])
+def test_a_garbled_or_stale_session_id_is_no_learner(db, value):
+    request = _request({SESSION_KEY: value})
+    assert learner_for_request(request, create=False) is None
+    assert learner_for_request(request, create=True) is not None
+
+
+def test_is_owner_compares_the_session_with_the_path(small_catalog):
+    path = make_path()
+    assert is_owner(_request({SESSION_KEY: str(path.learner_id)}), path)
+    assert not is_owner(_request({SESSION_KEY: str(learner_create().pk)}), path)
+    assert not is_owner(_request(), path)
+    assert learner_id_for_request(_request({SESSION_KEY: str(path.learner_id)})) == path.learner_id
+
+
+# The planner catalog per version --------------------------------------------------------------
+
+
+def test_the_planner_catalog_is_built_once_per_version(small_catalog, load_document):
+    first = catalog_cache.get_catalog_bundle()
+    assert catalog_cache.get_catalog_bundle() is first
+    assert catalog_cache.get_planner_catalog() == (first.version, first.planner)
+    document = make_document()
+    document["technologies"][0]["name"] = "Renamed"
+    load_document(document)
+    second = catalog_cache.get_catalog_bundle()
+    assert second is not first and second.version == first.version + 1
+    assert second.planner.technology_by_slug["basics"].name == "Renamed"
+
+
+def test_a_restarted_database_is_not_served_a_stale_catalog(small_catalog):
+    """Version numbers start again with a fresh database (a restore, a test); the time of the
+    change tells the two apart."""
+    first = catalog_cache.get_catalog_bundle()
+    CatalogVersion.objects.update(changed_at=timezone.now() + timedelta(seconds=1))
+    assert catalog_cache.get_catalog_bundle() is not first
