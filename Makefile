@@ -42,5 +42,16 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# PNGs of the home, catalog and a technology page (desktop and phone) in docs/screenshots/,
+# from a temporary SQLite database holding the default catalog.
+screenshots: install
+	@bin/ensure-chromium || exit 1
+	$(PY) bin/screenshots
+
 clean:
 	rm -rf var/staticfiles var/db.sqlite3 .pytest_cache .ruff_cache
+
+# Throughput, latency, planner and loader timings; exits non-zero when a target is missed.
+bench: install var
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py

@@ -153,9 +153,7 @@ class Prerequisite(models.Model):
     technology = models.ForeignKey(
         Technology, on_delete=models.CASCADE, related_name="prerequisite_links"
     )
-    requires = models.ForeignKey(
-        Technology, on_delete=models.CASCADE, related_name="unlocks_links"
-    )
+    requires = models.ForeignKey(Technology, on_delete=models.CASCADE, related_name="unlocks_links")
     why = models.TextField(max_length=5000, blank=True)
     position = models.PositiveIntegerField(default=0)
 

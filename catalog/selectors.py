@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -127,10 +130,9 @@ def build_document() -> dict:
     )
     choice_slug_of = {row[0]: row[2] for row in choice_rows}
     any_of: dict[int, list[str]] = defaultdict(list)
-    for question_id, choice_id in (
-        Question.show_if_choices.through.objects.order_by("choice__position", "choice_id")
-        .values_list("question_id", "choice_id")
-    ):
+    for question_id, choice_id in Question.show_if_choices.through.objects.order_by(
+        "choice__position", "choice_id"
+    ).values_list("question_id", "choice_id"):
         any_of[question_id].append(choice_slug_of[choice_id])
     recommends_of: dict[int, list[dict]] = defaultdict(list)
     for choice_id, tech_id, weight, because in Recommendation.objects.order_by(
@@ -187,3 +189,343 @@ def catalog_document() -> tuple[int, dict]:
         document = build_document()
         cache.set(key, document, timeout=None)
     return version, document
+
+
+# ----------------------------------------------------------------------------------------
+# Browsing: a read model of the catalog document, built once per catalog version.
+
+
+@dataclass(frozen=True)
+class TechnologyLink:
+    """A link to a technology, with the catalog's reason when it has one."""
+
+    slug: str
+    name: str
+    url: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class BrowseResource:
+    title: str
+    url: str  # "" when the address is not http(s): shown as text, never as a link
+    kind: str
+
+
+@dataclass(frozen=True)
+class ResourceGroup:
+    kind: str
+    label: str
+    resources: tuple[BrowseResource, ...]
+
+
+@dataclass(frozen=True)
+class BrowseProject:
+    slug: str
+    title: str
+    brief: str
+    uses: tuple[TechnologyLink, ...]
+
+
+@dataclass(frozen=True)
+class BrowseTechnology:
+    """What the catalog pages show of one technology."""
+
+    slug: str
+    name: str
+    url: str
+    kind: str
+    kind_label: str
+    level: str
+    level_label: str
+    summary: str
+    one_line: str
+    highlights: tuple[str, ...]
+    checkpoints: tuple[str, ...]
+    effort_hours: int
+    homepage: str  # "" unless an http(s) address
+    categories: tuple[str, ...]
+    prerequisites: tuple[TechnologyLink, ...]
+    alternatives: tuple[TechnologyLink, ...]
+    resource_groups: tuple[ResourceGroup, ...]
+    position: int
+    depth: int  # the longest prerequisite chain below it: 0 for a starting point
+
+    @property
+    def homepage_label(self) -> str:
+        """The homepage without its scheme and trailing slash, for display."""
+        return self.homepage.split("://", 1)[-1].rstrip("/")
+
+
+@dataclass(frozen=True)
+class BrowseCategory:
+    slug: str
+    name: str
+    summary: str
+    url: str
+    technologies: tuple[str, ...]  # slugs, foundations first
+
+    @property
+    def technology_count(self) -> int:
+        return len(self.technologies)
+
+
+RESOURCE_GROUP_LABELS = {
+    "docs": "Documentation",
+    "tutorial": "Tutorials",
+    "course": "Courses",
+    "book": "Books",
+    "video": "Videos",
+    "article": "Articles",
+}
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _web_address(url: str) -> str:
+    """`url` when it is an http(s) address, else "" (no javascript: or data: links)."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def one_line(summary: str, limit: int = 120) -> str:
+    """The first sentence of `summary`, cut at a word boundary when longer than `limit`."""
+    text = " ".join(summary.split())
+    end = text.find(". ")
+    if 0 <= end < limit:
+        return text[: end + 1]
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+class BrowseCatalog:
+    """The catalog arranged for the browse and search pages (plain data, no ORM).
+
+    Built from the cached catalog document once per version; per-technology work (the chain
+    from zero, the diagram) is done on first use and kept for the life of the version.
+    """
+
+    def __init__(self, document: dict, *, version_key: str) -> None:
+        from django.urls import reverse
+
+        from catalog.diagrams import stages
+        from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
+        from catalog.search import SearchEntry
+
+        self.version_key = version_key
+        raw = document["technologies"]
+        urls = {t["slug"]: reverse("catalog:technology-detail", args=[t["slug"]]) for t in raw}
+        names = {t["slug"]: t["name"] for t in raw}
+        self.prerequisite_slugs = {
+            t["slug"]: [p["technology"] for p in t["prerequisites"] if p["technology"] in names]
+            for t in raw
+        }
+        self.names = names
+        depth = stages(self.prerequisite_slugs)
+        kind_labels = {kind.value: _capitalized(str(kind.label)) for kind in TechnologyKind}
+        level_labels = {level.value: _capitalized(str(level.label)) for level in TechnologyLevel}
+        resource_order = {kind: index for index, kind in enumerate(ResourceKind.values)}
+
+        def link(slug: str, why: str = "") -> TechnologyLink:
+            return TechnologyLink(slug=slug, name=names[slug], url=urls[slug], why=why)
+
+        self.technologies: dict[str, BrowseTechnology] = {}
+        for position, technology in enumerate(raw):
+            slug = technology["slug"]
+            grouped: dict[str, list[BrowseResource]] = {}
+            for resource in technology["resources"]:
+                grouped.setdefault(resource["kind"], []).append(
+                    BrowseResource(
+                        title=resource["title"],
+                        url=_web_address(resource["url"]),
+                        kind=resource["kind"],
+                    )
+                )
+            self.technologies[slug] = BrowseTechnology(
+                slug=slug,
+                name=technology["name"],
+                url=urls[slug],
+                kind=technology["kind"],
+                kind_label=kind_labels.get(technology["kind"], technology["kind"]),
+                level=technology["level"],
+                level_label=level_labels.get(technology["level"], technology["level"]),
+                summary=technology["summary"],
+                one_line=one_line(technology["summary"]),
+                highlights=tuple(technology["highlights"]),
+                checkpoints=tuple(technology["checkpoints"]),
+                effort_hours=technology["effort_hours"],
+                homepage=_web_address(technology["homepage"]),
+                categories=tuple(technology["categories"]),
+                prerequisites=tuple(
+                    link(p["technology"], p["why"])
+                    for p in technology["prerequisites"]
+                    if p["technology"] in names
+                ),
+                alternatives=tuple(link(s) for s in technology["alternatives"] if s in names),
+                resource_groups=tuple(
+                    ResourceGroup(
+                        kind=kind,
+                        label=RESOURCE_GROUP_LABELS.get(kind, _capitalized(kind)),
+                        resources=tuple(resources),
+                    )
+                    for kind, resources in sorted(
+                        grouped.items(), key=lambda item: resource_order.get(item[0], 99)
+                    )
+                ),
+                position=position,
+                depth=depth[slug],
+            )
+
+        def foundations_first(slugs: list[str]) -> tuple[str, ...]:
+            technologies = self.technologies
+            return tuple(
+                sorted(slugs, key=lambda s: (technologies[s].depth, technologies[s].position))
+            )
+
+        members: dict[str, list[str]] = {c["slug"]: [] for c in document["categories"]}
+        self.uncategorized: tuple[str, ...] = ()
+        loose = []
+        for slug, technology in self.technologies.items():
+            placed = [c for c in technology.categories if c in members]
+            for category in placed:
+                members[category].append(slug)
+            if not placed:
+                loose.append(slug)
+        self.uncategorized = foundations_first(loose)
+        self.categories = tuple(
+            BrowseCategory(
+                slug=c["slug"],
+                name=c["name"],
+                summary=c["summary"],
+                url=reverse("catalog:category-detail", args=[c["slug"]]),
+                technologies=foundations_first(members[c["slug"]]),
+            )
+            for c in document["categories"]
+        )
+        self.category_by_slug = {category.slug: category for category in self.categories}
+
+        unlocks: dict[str, list[TechnologyLink]] = {slug: [] for slug in self.technologies}
+        for technology in self.technologies.values():
+            for prerequisite in technology.prerequisites:
+                unlocks[prerequisite.slug].append(link(technology.slug, prerequisite.why))
+        self.unlocks = {slug: tuple(links) for slug, links in unlocks.items()}
+
+        projects: dict[str, list[BrowseProject]] = {slug: [] for slug in self.technologies}
+        for project in document["projects"]:
+            entry = BrowseProject(
+                slug=project["slug"],
+                title=project["title"],
+                brief=project["brief"],
+                uses=tuple(link(s) for s in project["uses"] if s in names),
+            )
+            for used in entry.uses:
+                projects[used.slug].append(entry)
+        self.projects = {slug: tuple(items) for slug, items in projects.items()}
+
+        self.kinds = tuple(kind_labels.items())
+        self.levels = tuple(level_labels.items())
+        self.search_entries = tuple(
+            SearchEntry.build(
+                slug=t.slug,
+                name=t.name,
+                summary=t.summary,
+                highlights=t.highlights,
+                position=t.position,
+            )
+            for t in self.technologies.values()
+        )
+        self._chains: dict[str, tuple[TechnologyLink, ...]] = {}
+        self._diagrams: dict[str, object] = {}
+        self._link = link
+
+    def chain(self, slug: str) -> tuple[TechnologyLink, ...]:
+        """Everything `slug` needs, transitively, in a learnable order, ending with `slug`.
+
+        Depth-first through each technology's prerequisites in catalog order, so every
+        technology comes after all of its prerequisites (a cycle is not followed).
+        """
+        if slug not in self._chains:
+            order: list[str] = []
+            done: set[str] = set()
+            stack = [(slug, iter(self.prerequisite_slugs[slug]))]
+            visiting = {slug}
+            while stack:
+                current, pending = stack[-1]
+                child = next(pending, None)
+                if child is None:
+                    stack.pop()
+                    visiting.discard(current)
+                    done.add(current)
+                    order.append(current)
+                elif child not in done and child not in visiting:
+                    visiting.add(child)
+                    stack.append((child, iter(self.prerequisite_slugs[child])))
+            self._chains[slug] = tuple(self._link(s) for s in order)
+        return self._chains[slug]
+
+    def diagram(self, slug: str):
+        """The prerequisite diagram of `slug` (catalog.diagrams.Diagram), drawn once."""
+        from catalog.diagrams import prerequisite_diagram
+
+        if slug not in self._diagrams:
+            self._diagrams[slug] = prerequisite_diagram(
+                slug, prerequisites=self.prerequisite_slugs, names=self.names
+            )
+        return self._diagrams[slug]
+
+    def select(self, slugs: Iterable[str], *, kind: str = "", level: str = "") -> list:
+        """The technologies of `slugs`, in that order, keeping only `kind` and `level`."""
+        return [
+            technology
+            for technology in (self.technologies[slug] for slug in slugs)
+            if (not kind or technology.kind == kind) and (not level or technology.level == level)
+        ]
+
+    def groups(self, *, kind: str = "", level: str = "") -> list[tuple]:
+        """(category, technologies) for every category with a technology of `kind` and `level`,
+        foundations first; technologies in no category come last, under None."""
+        groups = [
+            (category, self.select(category.technologies, kind=kind, level=level))
+            for category in self.categories
+        ]
+        groups.append((None, self.select(self.uncategorized, kind=kind, level=level)))
+        return [(category, technologies) for category, technologies in groups if technologies]
+
+    def search(self, query: str, *, kind: str = "", level: str = "") -> list:
+        """Technologies matching `query`, best first (catalog.search.rank), then filtered."""
+        from catalog.search import rank
+
+        return self.select(rank(self.search_entries, query), kind=kind, level=level)
+
+
+_browse_memo: tuple[tuple[int, object], BrowseCatalog] | None = None
+
+
+def catalog_version_key(version: tuple[int, object]) -> str:
+    """A cache-key part naming one catalog version: its number and when it was made."""
+    number, changed_at = version
+    stamp = changed_at.timestamp() if changed_at is not None else 0
+    return f"{number}.{stamp:.6f}"
+
+
+def browse_catalog(version: tuple[int, object]) -> BrowseCatalog:
+    """The browse read model for `version` (from catalog.versioning.current_version()).
+
+    Kept in this process for as long as the version is current, so a page needs no query
+    beyond the version check; the first request of a version reads the cached document.
+    The key includes the version's timestamp, so a database that was reset and counts
+    versions from 1 again never gets an old catalog.
+    """
+    global _browse_memo
+    memo = _browse_memo
+    if memo is not None and memo[0] == version:
+        return memo[1]
+    number, document = catalog_document()
+    if number != version[0]:  # edited in between: show the newer one, keep and share nothing
+        return BrowseCatalog(document, version_key=f"{number}.unshared.{uuid.uuid4().hex}")
+    browse = BrowseCatalog(document, version_key=catalog_version_key(version))
+    if number:
+        _browse_memo = (version, browse)
+    return browse

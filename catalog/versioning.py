@@ -83,4 +83,6 @@ def connect_signals() -> None:
         catalog_models.Choice.knows.through,
         catalog_models.Question.show_if_choices.through,
     ):
-        m2m_changed.connect(_on_change, sender=through, dispatch_uid=f"catalog-version-m2m-{through}")
+        m2m_changed.connect(
+            _on_change, sender=through, dispatch_uid=f"catalog-version-m2m-{through}"
+        )

@@ -1,35 +1,250 @@
-"""Browse and search the catalog."""
+"""Browse and search the catalog.
+
+Every page reads the catalog version (one query) and builds itself from the browse read
+model kept per version (catalog.selectors.browse_catalog), so the query count does not grow
+with the catalog. The heavy part of each page is a template fragment cached per catalog
+version and release; ETags let an unchanged page answer 304.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from catalog.models import Category, Technology
+from advisor.types import HtmxHttpRequest
+from catalog.models import TechnologyKind, TechnologyLevel
+from catalog.search import MAX_QUERY_LENGTH
+from catalog.selectors import BrowseCatalog, browse_catalog, catalog_version_key
+from catalog.versioning import current_version
+
+MAX_SEARCH_RESULTS = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the visitor asked for, cleaned: unknown values are dropped with a note."""
+
+    query: str
+    kind: str
+    level: str
+    notes: tuple[str, ...]
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query or self.kind or self.level)
+
+    @property
+    def cache_key(self) -> str:
+        return "\x1f".join((self.query, self.kind, self.level, *self.notes))
+
+
+def _filters(request: HtmxHttpRequest) -> Filters:
+    """Read q, kind and level; never fails, whatever the query string holds."""
+    query = " ".join(request.GET.get("q", "")[:MAX_QUERY_LENGTH].split())
+    kind = request.GET.get("kind", "").strip()
+    level = request.GET.get("level", "").strip()
+    notes = []
+    if kind and kind not in TechnologyKind.values:
+        notes.append(f"There is no kind called “{kind[:40]}”, so every kind is shown.")
+        kind = ""
+    if level and level not in TechnologyLevel.values:
+        notes.append(f"There is no level called “{level[:40]}”, so every level is shown.")
+        level = ""
+    return Filters(query=query, kind=kind, level=level, notes=tuple(notes))
+
+
+def _is_fragment(request: HtmxHttpRequest) -> bool:
+    """HTMX swaps get the results fragment; history restores and plain visits the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@functools.cache
+def release() -> str:
+    """A name for this build of the pages, the same in every process running it.
+
+    It joins the catalog version in ETags and fragment-cache keys, so a deploy that changes a
+    template, the stylesheet or this app's code is never answered with an old page.
+    """
+    digest = hashlib.sha256()
+    root = settings.BASE_DIR
+    for pattern in ("templates/**/*.html", "static/**/*.css", "static/**/*.js", "catalog/*.py"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _etag(request: HtmxHttpRequest, version: tuple[int, object], variant: str) -> str:
+    # The layout holds a CSRF token masked from the visitor's CSRF secret (the cookie) and,
+    # for a signed-in learner, their name and a log-out form. Any mask of the token is valid
+    # while the secret is the same, so a page changes only with the catalog version, the
+    # release, the secret or the account: all go into the hash (the secret never shows), so
+    # a 304 cannot revive a page whose token belongs to an old cookie or a signed-out user.
+    secret = request.META.get("CSRF_COOKIE", "")
+    user = getattr(request, "user", None)
+    account = f"{user.pk}:{user.get_username()}" if user and user.is_authenticated else "-"
+    key = f"{catalog_version_key(version)}|{release()}|{variant}|{secret}|{account}"
+    digest = salted_hmac("catalog.views.etag", key).hexdigest()[:20]
+    return f'"c{version[0]}-{digest}"'
+
+
+def _validators(request: HtmxHttpRequest, version: tuple[int, object], variant: str) -> dict:
+    headers = {"ETag": _etag(request, version, variant)}
+    if version[1] is not None:
+        headers["Last-Modified"] = http_date(version[1].timestamp())
+    return headers
+
+
+def _not_modified(
+    request: HtmxHttpRequest, version: tuple[int, object], variant: str
+) -> HttpResponse | None:
+    """A 304 when the visitor's copy is current.
+
+    Browsers send If-None-Match whenever they hold our ETag, and it wins over
+    If-Modified-Since (RFC 9110), so they always get the CSRF- and account-aware check;
+    a date alone is only compared with the catalog's last change.
+    """
+    if get_messages(request):  # a pending message must be shown, so render the page
+        return None
+    headers = _validators(request, version, variant)
+    last_modified = int(version[1].timestamp()) if version[1] is not None else None
+    response = get_conditional_response(request, etag=headers["ETag"], last_modified=last_modified)
+    if response is not None:
+        return _finish(response, request, version, variant)
+    return None
+
+
+def _finish(
+    response: HttpResponse, request: HtmxHttpRequest, version: tuple[int, object], variant: str
+) -> HttpResponse:
+    """Validators computed after rendering (the render may have issued the CSRF cookie)."""
+    for name, value in _validators(request, version, variant).items():
+        response.headers[name] = value
+    # Private: the page holds a CSRF token. no-cache: revalidate, so edits show at once.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _render(
+    request: HtmxHttpRequest,
+    version: tuple[int, object],
+    catalog: BrowseCatalog,
+    template: str,
+    context: dict,
+    *,
+    fragment: bool = False,
+) -> HttpResponse:
+    """Render a catalog page, or only its #results fragment for an HTMX swap."""
+    context = {
+        **context,
+        "catalog": catalog,
+        "cache_version": f"{catalog.version_key}.{release()}",  # {% cache %} key part
+        "fragment": fragment,
+        "nav": "catalog",
+    }
+    response = render(request, f"{template}#results" if fragment else template, context)
+    return _finish(response, request, version, "fragment" if fragment else "page")
+
+
+def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
+    matches = catalog.search(filters.query, kind=filters.kind, level=filters.level)
+    return {
+        "results": matches[:MAX_SEARCH_RESULTS],
+        "total": len(matches),
+        "truncated": len(matches) > MAX_SEARCH_RESULTS,
+    }
 
 
 @require_GET
-def catalog_index(request: HttpRequest) -> HttpResponse:
-    """Every category with its technologies."""
-    return render(request, "catalog/catalog_index.html", {"categories": Category.objects.all()})
+@vary_on_headers("HX-Request")
+def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
+    """Every category with its technologies, foundations first; filters and a search box."""
+    version = current_version()
+    fragment = _is_fragment(request)
+    variant = "fragment" if fragment else "page"
+    if (not_modified := _not_modified(request, version, variant)) is not None:
+        return not_modified
+    catalog = browse_catalog(version)
+    filters = _filters(request)
+    context = {"filters": filters, "kinds": catalog.kinds, "levels": catalog.levels}
+    if filters.query:
+        context.update(_search_context(catalog, filters))
+    else:
+        groups = catalog.groups(kind=filters.kind, level=filters.level)
+        shown = {technology.slug for _, technologies in groups for technology in technologies}
+        context.update({"groups": groups, "total": len(shown)})
+    return _render(
+        request, version, catalog, "catalog/catalog_index.html", context, fragment=fragment
+    )
 
 
 @require_GET
-def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One category."""
-    category = get_object_or_404(Category, slug=slug)
-    return render(request, "catalog/category_detail.html", {"category": category})
+def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """One category: its summary and its technologies, foundations first."""
+    version = current_version()
+    if (not_modified := _not_modified(request, version, "page")) is not None:
+        return not_modified
+    catalog = browse_catalog(version)
+    category = catalog.category_by_slug.get(slug)
+    if category is None:
+        raise Http404("No such category.")
+    technologies = catalog.select(category.technologies)
+    context = {
+        "category": category,
+        "technologies": technologies,
+        "total_hours": sum(technology.effort_hours for technology in technologies),
+    }
+    return _render(request, version, catalog, "catalog/category_detail.html", context)
 
 
 @require_GET
-def technology_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One technology."""
-    technology = get_object_or_404(Technology, slug=slug)
-    return render(request, "catalog/technology_detail.html", {"technology": technology})
+def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """One technology: what to learn first, what it unlocks, where to learn it."""
+    version = current_version()
+    if (not_modified := _not_modified(request, version, "page")) is not None:
+        return not_modified
+    catalog = browse_catalog(version)
+    technology = catalog.technologies.get(slug)
+    if technology is None:
+        raise Http404("No such technology.")
+    context = {
+        "technology": technology,
+        "categories": [
+            catalog.category_by_slug[category]
+            for category in technology.categories
+            if category in catalog.category_by_slug
+        ],
+        "chain": catalog.chain(slug),
+        "diagram": catalog.diagram(slug),
+        "unlocks": catalog.unlocks[slug],
+        "projects": catalog.projects[slug],
+    }
+    return _render(request, version, catalog, "catalog/technology_detail.html", context)
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    """Search results."""
-    return render(request, "catalog/search.html", {"query": request.GET.get("q", "")})
+@vary_on_headers("HX-Request")
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Ranked search over names, slugs, summaries and highlights; live with HTMX."""
+    version = current_version()
+    fragment = _is_fragment(request)
+    variant = "fragment" if fragment else "page"
+    if (not_modified := _not_modified(request, version, variant)) is not None:
+        return not_modified
+    catalog = browse_catalog(version)
+    filters = _filters(request)
+    context = {"filters": filters, "kinds": catalog.kinds, "levels": catalog.levels}
+    if filters.query:
+        context.update(_search_context(catalog, filters))
+    return _render(request, version, catalog, "catalog/search.html", context, fragment=fragment)

@@ -52,7 +52,9 @@ def page_problems(page):
     """Console errors, page errors and CSP violations seen by `page` during the test."""
     problems: list[str] = []
     page.add_init_script(CSP_LISTENER)
-    page.on("console", lambda m: problems.append(f"console {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: problems.append(f"console {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda error: problems.append(f"pageerror {error}"))
 
     def collect() -> list[str]:

@@ -1,0 +1,307 @@
+"""`make bench`: throughput and latency of every page, planner and loader timings, page weight.
+
+From the project root: `.venv/bin/python bench/run.py [--seconds N]`. It builds a throwaway
+database (SQLite in a temporary folder, or `<name>_bench` beside DATABASE_URL's PostgreSQL
+database), loads the default catalog, starts `bin/serve` (gunicorn, DJANGO_DEBUG=0, 2 sync
+workers) on a free loopback port, drives it with wrk from a second process, prints one table,
+and exits non-zero when a target is missed. Every request goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-secret-key-" + "x" * 60
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout if capture else ""
+
+
+def fresh_database(name: str, tmp: Path) -> str:
+    """A URL for an empty database: SQLite in tmp, or a new PostgreSQL database."""
+    source = os.environ.get("DATABASE_URL", "")
+    if not source.startswith("postgres"):
+        return f"sqlite:///{tmp / (name + '.sqlite3')}"
+    import psycopg
+
+    parts = urlsplit(source)
+    database = f"{parts.path.lstrip('/') or 'backendpath'}_{name}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+SETUP_SCRIPT = """
+import json
+from django.contrib.sessions.backends.db import SessionStore
+from catalog.selectors import catalog_document
+from paths.services import learner_create, path_create
+from tests.factories import first_choice_answers
+
+_, document = catalog_document()
+learner = learner_create()
+path = path_create(learner=learner, answers=first_choice_answers(document), known=[],
+                   hours_per_week=5)
+session = SessionStore()
+session["learner_id"] = str(learner.pk)
+session.create()
+word = document["technologies"][-1]["name"].split()[0]
+print(json.dumps({
+    "category": document["categories"][0]["slug"],
+    "technology": document["technologies"][len(document["technologies"]) // 2]["slug"],
+    "search": word,
+    "token": path.token,
+    "session": session.session_key,
+    "answers": first_choice_answers(document),
+}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    server_env = {
+        **env,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "PYTHON": PYTHON,
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    process = subprocess.Popen(
+        [str(ROOT / "bin" / "serve")],
+        cwd=ROOT,
+        env=server_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the server exited:\n" + log.read_text())
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start:\n" + log.read_text())
+
+
+LATENCY_RE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(
+    url: str, seconds: int, *, connections: int = 16, headers=(), script: str | None = None
+) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 30
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    latency = {p: float(v) * UNIT[u] for p, v, u in LATENCY_RE.findall(output)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(rate.group(1)) if rate else 0.0,
+        "p50": latency.get("50", float("nan")),
+        "p99": latency.get("99", float("nan")),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+        "raw": output,
+    }
+
+
+def page_weight(base: str) -> int:
+    """Bytes on the wire (gzip) for `/` and the CSS and JS it links."""
+
+    def get(url: str) -> int:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return len(response.read())
+
+    request = urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+        html = (
+            gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+        ).decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js|svg))"', html)
+    return len(body) + sum(get(base + asset) for asset in dict.fromkeys(assets))
+
+
+def planner_times() -> dict[int, float]:
+    from catalog.generator import generate_document
+    from paths.planner import build_plan, catalog_from_document
+    from tests.factories import first_choice_answers
+
+    times = {}
+    for size in (100, 1_000, 10_000):
+        document = generate_document(size)
+        catalog = catalog_from_document(document)
+        answers = first_choice_answers(document)
+        build_plan(catalog, answers, [], 5)
+        samples = []
+        for _ in range(15):
+            start = time.perf_counter()
+            build_plan(catalog, answers, [], 5)
+            samples.append((time.perf_counter() - start) * 1000)
+        times[size] = statistics.median(samples)
+    return times
+
+
+def load_times(tmp: Path) -> dict[int, float]:
+    times = {}
+    for size in (1_000, 10_000):
+        catalog = tmp / f"generated-{size}.yaml"
+        generate = [
+            PYTHON, "manage.py", "generate_catalog", "--technologies", str(size),
+            "--compact", "-o", str(catalog),
+        ]  # fmt: skip
+        subprocess.run(generate, cwd=ROOT, check=True, capture_output=True, env=base_env(""))
+        env = base_env(fresh_database(f"bench_load_{size}", tmp))
+        manage(env, "migrate", "--noinput")
+        start = time.perf_counter()
+        manage(env, "load_catalog", str(catalog))
+        times[size] = time.perf_counter() - start
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
+    tmp = Path(tempfile.mkdtemp(prefix="backendpath-bench-"))
+    database_url = fresh_database("bench", tmp)
+    env = base_env(database_url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_catalog")
+    setup = json.loads(manage(env, "shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1])
+    port = free_port()
+    server = start_server(env, port, tmp / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    plan_script = tmp / "plan.lua"
+    body = json.dumps({"answers": setup["answers"], "known": [], "hours_per_week": 5})
+    plan_script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    owner = [f"Cookie: sessionid={setup['session']}"]
+    pages = [
+        ("/healthz", "/healthz", {}, None),
+        ("/", "/", {}, 0.5),
+        ("/catalog/", "/catalog/", {}, 0.5),
+        ("/catalog/<category>/", f"/catalog/{setup['category']}/", {}, 0.5),
+        ("/technologies/<slug>/", f"/technologies/{setup['technology']}/", {}, 0.5),
+        ("/search/?q=…", f"/search/?q={quote(setup['search'])}", {}, 0.25),
+        ("POST /api/plan", "/api/plan", {"script": str(plan_script)}, 0.30),
+        ("/paths/<token>/ (reader)", f"/paths/{setup['token']}/", {}, 0.25),
+        ("/paths/<token>/ (owner)", f"/paths/{setup['token']}/", {"headers": owner}, 0.25),
+    ]
+    failures: list[str] = []
+    rows = []
+    try:
+        for label, url, extra, _ in pages:  # warm every worker's caches first
+            wrk(base + url, 1, connections=4, **extra)
+        healthz = None
+        for label, url, extra, target in pages:
+            result = wrk(base + url, options.seconds, **extra)
+            if label == "/healthz":
+                healthz = result["rps"]
+            ratio = result["rps"] / healthz if healthz else 0.0
+            ok = (target is None or ratio >= target) and result["p99"] < 50
+            ok = ok and result["errors"] == 0 and not result["socket_errors"]
+            if not ok:
+                failures.append(label)
+            rows.append((label, result, ratio, target, ok))
+        weight = page_weight(base)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    planner = planner_times()
+    loads = load_times(tmp)
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print(f"\nBackend Path bench — {engine}, Python {platform.python_version()} ({PYTHON}),")
+    print(f"gunicorn 2 sync workers, wrk -t2 -c16 -d{options.seconds}s on 127.0.0.1\n")
+    print("| what | req/s | p50 ms | p99 ms | vs /healthz | target | ok |")
+    print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
+    for label, result, ratio, target, ok in rows:
+        goal = "—" if target is None else f"≥ {target:.0%}, p99 < 50 ms"
+        print(
+            f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+            f"| {ratio:.0%} | {goal} | {'yes' if ok else 'NO'} |"
+        )
+    for size, ms in planner.items():
+        ok = size < 10_000 or ms < 50
+        failures += [] if ok else [f"planner {size}"]
+        print(f"| planner, {size:,} technologies | | {ms:.2f} | | | < 50 ms at 10,000 | {'yes' if ok else 'NO'} |")  # noqa: E501
+    for size, seconds in loads.items():
+        ok = seconds < 15
+        failures += [] if ok else [f"load {size}"]
+        print(f"| load_catalog, {size:,} technologies | | {seconds * 1000:.0f} | | | < 15 s | {'yes' if ok else 'NO'} |")  # noqa: E501
+    ok = weight <= 60 * 1024
+    failures += [] if ok else ["page weight"]
+    print(f"| first visit to / (gzip, with CSS and JS) | | {weight / 1024:.1f} KB | | | ≤ 60 KB | {'yes' if ok else 'NO'} |")  # noqa: E501
+    if failures:
+        print("\nMissed targets: " + ", ".join(failures))
+        return 1
+    print("\nEvery target met.")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
