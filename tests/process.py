@@ -17,3 +17,21 @@ def process_env(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+def throwaway_database_url(tmp_path, name: str) -> str:
+    """An empty database for a separate process: a SQLite file in tmp_path, or a fresh
+    PostgreSQL database beside DATABASE_URL's when the suite runs on PostgreSQL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    source = os.environ.get("DATABASE_URL", "")
+    if not source.startswith("postgres"):
+        return f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+    import psycopg
+
+    parts = urlsplit(source)
+    database = f"{parts.path.lstrip('/') or 'backendpath'}_{name}"
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return urlunsplit(parts._replace(path="/" + database))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.process import process_env
+from tests.process import process_env, throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -78,8 +78,7 @@ def gunicorn_server(tmp_path):
             "GUNICORN_ACCESS_LOG": "/dev/null",
         }
     )
-    if "DATABASE_URL" not in env:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    env["DATABASE_URL"] = throwaway_database_url(tmp_path, "serve")
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [str(ROOT / "bin" / "serve")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
