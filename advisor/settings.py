@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "advisor.page_cache.csrf_placeholder",
             ],
             # Partials through "builtins" so Django 6's built-in partials only delete config.
             "builtins": ["template_partials.templatetags.partials"],

@@ -8,13 +8,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advisor.page_cache import release, render_cached
 from catalog.selectors import home_categories
+from catalog.versioning import current_version
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """What Backend Path is, the way in to the questionnaire, and the categories."""
-    return render(request, "home.html", {"categories": home_categories()})
+    number, changed_at = current_version()
+    return render_cached(
+        request,
+        "home.html",
+        lambda: {"categories": home_categories()},
+        key=f"home|{number}|{changed_at}|{release()}",
+    )
 
 
 @never_cache

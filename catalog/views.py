@@ -8,20 +8,17 @@ version and release; ETags let an unchanged page answer 304.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from advisor.page_cache import release, render_cached
 from advisor.types import HtmxHttpRequest
 from catalog.models import TechnologyKind, TechnologyLevel
 from catalog.search import MAX_QUERY_LENGTH
@@ -67,22 +64,6 @@ def _filters(request: HtmxHttpRequest) -> Filters:
 def _is_fragment(request: HtmxHttpRequest) -> bool:
     """HTMX swaps get the results fragment; history restores and plain visits the page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-@functools.cache
-def release() -> str:
-    """A name for this build of the pages, the same in every process running it.
-
-    It joins the catalog version in ETags and fragment-cache keys, so a deploy that changes a
-    template, the stylesheet or this app's code is never answered with an old page.
-    """
-    digest = hashlib.sha256()
-    root = settings.BASE_DIR
-    for pattern in ("templates/**/*.html", "static/**/*.css", "static/**/*.js", "catalog/*.py"):
-        for path in sorted(root.glob(pattern)):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def _etag(request: HtmxHttpRequest, version: tuple[int, object], variant: str) -> str:
@@ -153,7 +134,9 @@ def _render(
         "fragment": fragment,
         "nav": "catalog",
     }
-    response = render(request, f"{template}#results" if fragment else template, context)
+    template_name = f"{template}#results" if fragment else template
+    key = f"{template_name}|{catalog.version_key}|{release()}|{request.get_full_path()}"
+    response = render_cached(request, template_name, context, key=key)
     return _finish(response, request, version, "fragment" if fragment else "page")
 
 

@@ -1,0 +1,96 @@
+"""Whole-page rendering through the cache, for pages that depend only on what their key says.
+
+Rendering templates is what a page costs (not the database), so a catalog page is rendered
+once per catalog version, release and URL, and then served from the cache. Two things in
+every page differ per visitor and are handled here:
+
+- the CSRF token: the page renders with a placeholder in its place (the `csrf_placeholder`
+  context processor supplies it during a cached render) and each response gets the
+  visitor's own token;
+- the header's account links: the cache key includes the signed-in user's id.
+
+A page with a pending flash message is rendered afresh, so the message shows once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+
+CSRF_PLACEHOLDER = "csrf-token-placeholder-3b9d1c"
+RELEASE_SOURCES = (
+    "templates/**/*.html",
+    "static/**/*.css",
+    "static/**/*.js",
+    "advisor/*.py",
+    "catalog/*.py",
+    "paths/*.py",
+)
+_FLAG = "_render_with_csrf_placeholder"
+
+
+@functools.cache
+def release() -> str:
+    """A name for this build of the pages, the same in every process running it.
+
+    It joins the catalog version in ETags and page-cache keys, so a deploy that changes a
+    template, the stylesheet or the code is never answered with an old page.
+    """
+    digest = hashlib.sha256()
+    root = settings.BASE_DIR
+    for pattern in RELEASE_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
+    """Context processor: during a cached render the CSRF token is a placeholder."""
+    if getattr(request, _FLAG, False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def render_cached(
+    request: HttpRequest,
+    template_name: str,
+    context: dict | Callable[[], dict],
+    *,
+    key: str,
+    status: int = 200,
+) -> HttpResponse:
+    """`render()`, served from the cache when `key` (plus the signed-in user) was seen before.
+
+    `key` must name everything the page depends on: the catalog version, the release, the
+    URL with its query string, and the variant (full page or fragment). `context` may be a
+    function, called only when the page has to be rendered.
+    """
+    context_for = context if callable(context) else lambda: context
+    if get_messages(request):
+        return render(request, template_name, context_for(), status=status)
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else 0
+    digest = hashlib.blake2b(f"{key}|{user_id}".encode(), digest_size=16).hexdigest()
+    cache_key = f"page:{digest}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        setattr(request, _FLAG, True)
+        try:
+            response = render(request, template_name, context_for(), status=status)
+        finally:
+            setattr(request, _FLAG, False)
+        cached = (response["Content-Type"], response.content)
+        cache.set(cache_key, cached, timeout=3600)
+    content_type, content = cached
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return HttpResponse(content, content_type=content_type, status=status)
