@@ -208,7 +208,10 @@ def load_times(tmp: Path) -> dict[int, float]:
             PYTHON, "manage.py", "generate_catalog", "--technologies", str(size),
             "--compact", "-o", str(catalog),
         ]  # fmt: skip
-        subprocess.run(generate, cwd=ROOT, check=True, capture_output=True, env=base_env(""))
+        subprocess.run(
+            generate, cwd=ROOT, check=True, capture_output=True,
+            env=base_env(f"sqlite:///{tmp / 'generate.sqlite3'}"),
+        )  # fmt: skip
         env = base_env(fresh_database(f"bench_load_{size}", tmp))
         manage(env, "migrate", "--noinput")
         start = time.perf_counter()

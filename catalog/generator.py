@@ -43,7 +43,7 @@ def technology_slug(index: int) -> str:
     return f"tech-{index:05d}"
 
 
-def generate_document(technologies: int, *, seed: int = 0) -> dict:
+def generate_document(technologies: int, *, seed: int = 0, compact: bool = False) -> dict:
     """A valid, deterministic normalized catalog document with `technologies` technologies.
 
     4 to 8 categories; about 1.5 prerequisites per technology, each towards a lower index (so
@@ -51,15 +51,23 @@ def generate_document(technologies: int, *, seed: int = 0) -> dict:
     technologies / 50 projects (at least 2); 7 questions with `show_if` chains whose choices
     recommend technologies spread over the whole catalog (weights -3..5, never 0) and imply
     a few known ones.
+
+    With `compact`, the same graph, kinds, levels, hours, projects and questions in leaner
+    text, so that 10,000 technologies dump to under 2,000,000 bytes (the loader refuses files
+    over 2 MiB): short category slugs, names and summaries, one category per technology, and
+    highlights, checkpoints, a homepage, a resource and the reasons of prerequisites only on
+    one technology in 50. The required keys alone take about 190 bytes per technology in
+    the canonical dump, so no generator fits much more than 10,000 technologies in 2 MiB.
     """
     if technologies < 1:
         raise ValueError("A catalog needs at least one technology.")
     rng = random.Random(seed)
     slugs = [technology_slug(index) for index in range(technologies)]
 
+    category_prefix = "cat" if compact else "category"
     categories = [
         {
-            "slug": f"category-{number}",
+            "slug": f"{category_prefix}-{number}",
             "name": f"Category {number}",
             "summary": f"Generated category number {number}.",
         }
@@ -85,40 +93,66 @@ def generate_document(technologies: int, *, seed: int = 0) -> dict:
             if candidate != index and candidate not in prerequisite_indexes:
                 alternatives.append(slugs[candidate])
         level = LEVELS[min(2, int(3 * index / technologies + rng.random() - 0.5))]
+        # Every draw is made in the same order in both forms, so the compact form has the
+        # same graph, kinds, levels and hours as the full one, only leaner text.
+        kind = rng.choice(KINDS)
+        technology_categories = rng.sample(category_slugs, rng.randint(1, 2))
+        highlight_count = rng.randint(0, 2)
+        checkpoint_count = rng.randint(0, 2)
+        effort_hours = rng.randint(2, 80)
+        reasons = [rng.random() < 0.3 for _ in prerequisite_indexes]
+        has_homepage = rng.random() < 0.5
+        resource_kinds = [rng.choice(RESOURCE_KINDS) for _ in range(rng.randint(1, 2))]
+        if compact:
+            technology_documents.append(
+                _compact_technology(
+                    index,
+                    slugs,
+                    kind=kind,
+                    level=level,
+                    categories=technology_categories[:1],
+                    effort_hours=effort_hours,
+                    prerequisite_indexes=prerequisite_indexes,
+                    reasons=reasons,
+                    alternatives=alternatives,
+                    resource_kinds=resource_kinds,
+                )
+            )
+            continue
         technology_documents.append(
             {
                 "slug": slug,
                 "name": f"Technology {index}",
-                "kind": rng.choice(KINDS),
+                "kind": kind,
                 "level": level,
-                "categories": rng.sample(category_slugs, rng.randint(1, 2)),
+                "categories": technology_categories,
                 "summary": f"Generated technology number {index}.",
-                "highlights": [f"Highlight {number}" for number in range(rng.randint(0, 2))],
+                "highlights": [f"Highlight {number}" for number in range(highlight_count)],
                 "checkpoints": [
                     f"Use technology {index} for task {number}."
-                    for number in range(rng.randint(0, 2))
+                    for number in range(checkpoint_count)
                 ],
-                "effort_hours": rng.randint(2, 80),
+                "effort_hours": effort_hours,
                 "prerequisites": [
                     {
                         "technology": slugs[prerequisite],
                         "why": (
                             f"Technology {index} builds on technology {prerequisite}."
-                            if rng.random() < 0.3
+                            if reason
                             else ""
                         ),
                     }
-                    for prerequisite in prerequisite_indexes
+                    for prerequisite, reason in zip(prerequisite_indexes, reasons, strict=True)
                 ],
                 "alternatives": alternatives,
-                "homepage": f"https://example.com/{slug}/" if rng.random() < 0.5 else "",
+                "homepage": f"https://example.com/{slug}/" if has_homepage else "",
                 "resources": [
                     {
                         "title": f"Resource {number} for technology {index}",
                         "url": f"https://example.com/{slug}/resource-{number}",
-                        "kind": rng.choice(RESOURCE_KINDS),
+                        "kind": resource_kind,
                     }
-                    for number in range(1, rng.randint(1, 2) + 1)
+                    for number, resource_kind in enumerate(resource_kinds, start=1)
                 ],
             }
         )
@@ -187,4 +221,56 @@ def generate_document(technologies: int, *, seed: int = 0) -> dict:
         "technologies": technology_documents,
         "projects": projects,
         "questions": questions,
+    }
+
+
+_DETAIL_EVERY = 50  # in the compact form, one technology in 50 keeps the optional details
+
+
+def _compact_technology(
+    index: int,
+    slugs: list[str],
+    *,
+    kind: str,
+    level: str,
+    categories: list[str],
+    effort_hours: int,
+    prerequisite_indexes: list[int],
+    reasons: list[bool],
+    alternatives: list[str],
+    resource_kinds: list[str],
+) -> dict:
+    """A technology of the compact form: only one in _DETAIL_EVERY has the optional details."""
+    slug = slugs[index]
+    detailed = index % _DETAIL_EVERY == 0
+    return {
+        "slug": slug,
+        "name": f"Tech {index}",
+        "kind": kind,
+        "level": level,
+        "categories": categories,
+        "summary": f"Topic {index}.",
+        "highlights": ["Highlight"] if detailed else [],
+        "checkpoints": [f"Use tech {index}."] if detailed else [],
+        "effort_hours": effort_hours,
+        "prerequisites": [
+            {
+                "technology": slugs[prerequisite],
+                "why": f"Builds on tech {prerequisite}." if detailed and reason else "",
+            }
+            for prerequisite, reason in zip(prerequisite_indexes, reasons, strict=True)
+        ],
+        "alternatives": alternatives,
+        "homepage": f"https://example.com/{slug}/" if detailed else "",
+        "resources": (
+            [
+                {
+                    "title": "Guide",
+                    "url": f"https://example.com/{slug}/guide",
+                    "kind": resource_kinds[0],
+                }
+            ]
+            if detailed
+            else []
+        ),
     }

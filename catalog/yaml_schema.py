@@ -1,8 +1,13 @@
 """The YAML catalog, schema version 1: parse, validate, normalize and dump.
 
-Pure Python, no Django: the loader, the management commands, the admin and the
-API build on it. ``parse_catalog`` turns YAML text into the normalized document
-of docs/catalog-document.md or raises ``CatalogInvalid`` with every error of the
+No Django: the loader, the management commands, the admin and the API build on
+it. YAML events come from libyaml's C parser when PyYAML has it (a 2 MB file in
+well under a second), else from PyYAML's pure-Python parser; either way this
+module builds the data itself, without recursion, refusing anchors, aliases,
+unsafe tags and deep nesting as it goes.
+
+``parse_catalog`` turns YAML text into the normalized document of
+docs/catalog-document.md or raises ``CatalogInvalid`` with every error of the
 file; ``validate_document`` does the same for plain data; ``dump_catalog``
 writes a normalized document back as canonical YAML.
 
@@ -25,9 +30,22 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
+from yaml.events import (
+    AliasEvent,
+    Event,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 50  # the schema needs 6 levels; anything far deeper is a mistake or an attack
@@ -189,50 +207,34 @@ _SCALAR_CONSTRUCTORS: dict[str, Callable] = {
     _YAML_TAG + "timestamp": SafeConstructor.construct_yaml_timestamp,
 }
 
+# SafeLoader's implicit resolvers (YAML 1.1: null, bool, int, float, timestamp, ...) by the
+# first character of a plain scalar, each list ending with those that apply to any character.
+_ANY_FIRST = tuple(Resolver.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: (*resolvers, *_ANY_FIRST)
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+# libyaml's C parser, when PyYAML was built with it. Only its events are used: its composer
+# (CSafeLoader's) recurses once per level of nesting and crashes the process on deep input.
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml: the pure-Python parser
+    _CParser = None
+
 
 class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that the catalog refuses: anchors, aliases, tags, deep nesting."""
 
 
-class _CatalogLoader(yaml.SafeLoader):
-    """The pure-Python SafeLoader, composing nodes only, without anchors, aliases or tags.
-
-    Refusing anchors here stops an alias bomb before anything is expanded; the
-    depth cap stops deep nesting before the recursive composer gets deep.
-    """
+class _PythonParser(Reader, Scanner, Parser):
+    """PyYAML's pure-Python parser: events only, no composer, resolver or constructor."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-
-    def compose_node(self, parent: Node | None, index: object) -> Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                problem=f"aliases (*{event.anchor}) are not allowed; write the value out",
-                problem_mark=event.start_mark,
-            )
-        if event.anchor is not None:
-            raise _Refused(
-                problem=f"anchors (&{event.anchor}) are not allowed; write each value out",
-                problem_mark=event.start_mark,
-            )
-        if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
-            raise _Refused(
-                problem=f"the tag {_show_tag(event.tag)} is not allowed; "
-                "write plain text, numbers, lists and mappings",
-                problem_mark=event.start_mark,
-            )
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _Refused(
-                    problem=f"the document is nested more than {MAX_DEPTH} levels deep",
-                    problem_mark=event.start_mark,
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
 
 
 def _show_tag(tag: str) -> str:
@@ -267,24 +269,44 @@ def _decode(source: str | bytes, filename: str) -> tuple[str, SchemaError | None
 
 
 def _load_yaml(
-    text: str, filename: str
+    text: str, filename: str, *, libyaml: bool | None = None
 ) -> tuple[object, dict[Path, int], list[SchemaError], set[Path]]:
-    """Compose the YAML into plain data plus the line of every place.
+    """Build the YAML into plain data plus the line of every place.
 
     Also returns the errors found on the way and the places of values that could
     not be built (they hold None); ``(None, {}, [error], set())`` when the YAML
-    itself is unreadable.
+    itself is unreadable or refused. Events come from libyaml's C parser when
+    PyYAML has it (``libyaml=None``), else from PyYAML's pure-Python parser; the
+    same ``_Builder`` checks and builds them either way.
     """
-    try:
-        loader = _CatalogLoader(text)
+    encoded = None
+    if libyaml is None:
+        # libyaml accepts tabs where PyYAML's safe_load refuses them; such files take the
+        # pure-Python parser, so exactly what safe_load accepts is allowed.
+        libyaml = _CParser is not None and "\t" not in text
+    if libyaml:
+        if _CParser is None:
+            raise RuntimeError("PyYAML was built without libyaml")
         try:
-            root = loader.get_single_node()
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:
+            encoded = None  # lone surrogates: the pure-Python reader names the character
+    marks: dict[Path, int] = {}
+    builder = _Builder(filename, marks)
+    try:
+        parser = _CParser(encoded) if encoded is not None else _PythonParser(text)
+        try:
+            data = builder.document(parser.get_event)
         finally:
-            loader.dispose()
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         return None, {}, [_yaml_error(exc, filename)], set()
     except ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        # libyaml counts bytes of the UTF-8 it was given; the pure-Python reader characters.
+        if encoded is not None:
+            line = encoded.count(b"\n", 0, exc.position) + 1
+        else:
+            line = text.count("\n", 0, exc.position) + 1
         character = exc.character if isinstance(exc.character, int) else None
         message = (
             f"the file contains the character U+{character:04X}, which YAML does not allow"
@@ -292,12 +314,6 @@ def _load_yaml(
             else f"the file cannot be read as YAML: {exc.reason}"
         )
         return None, {}, [SchemaError(filename, line, "", message)], set()
-    marks: dict[Path, int] = {}
-    if root is None:
-        return None, marks, [], set()
-    builder = _Builder(filename, marks)
-    marks[()] = root.start_mark.line + 1
-    data = builder.build(root, ())
     return data, marks, builder.errors, builder.unreadable_paths
 
 
@@ -305,7 +321,7 @@ def _load_yaml(
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects that all live.
 
-    Its passes over a big node graph cost a quarter of the time of a 2 MB file.
+    Its passes over a big graph of new objects cost a quarter of the time of a 2 MB file.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -331,8 +347,22 @@ def _yaml_error(exc: yaml.MarkedYAMLError, filename: str) -> SchemaError:
     return SchemaError(filename, line, "", " ".join(str(message).split()))
 
 
+# States of a mapping being built, besides the key whose value comes next.
+_EXPECT_KEY = object()  # the next node is a key
+_KEY_OPEN = object()  # a key that is a list or a mapping is being read (reported, not built)
+_SKIP_VALUE = object()  # the next node is the value of a key that was reported
+
+
 class _Builder:
-    """Construct plain data from composed nodes, noting each place's line."""
+    """Build plain data straight from parser events, without recursion, noting each place's line.
+
+    Every node is checked as it comes, the way PyYAML's composer meets them, wherever it
+    is (even inside a value that is not built): an alias, an anchor, a tag outside the safe
+    set or nesting deeper than MAX_DEPTH refuses the whole file at once, before anything
+    is expanded or the nesting gets deeper. Values that cannot be built (a tag that does
+    not fit, a duplicate key, a key that is not text) are reported with their line and held
+    as None; the validator stays quiet about them.
+    """
 
     def __init__(self, filename: str, marks: dict[Path, int]) -> None:
         self.filename = filename
@@ -341,66 +371,172 @@ class _Builder:
         self.unreadable_paths: set[Path] = set()  # values already reported, built as None
         self.constructor = SafeConstructor()
 
-    def error(self, node: Node, path: Path, message: str) -> None:
-        self.errors.append(
-            SchemaError(self.filename, node.start_mark.line + 1, _place(path), message)
-        )
+    def error(self, line: int, path: Path, message: str) -> None:
+        self.errors.append(SchemaError(self.filename, line, _place(path), message))
 
-    def unreadable(self, node: Node, path: Path, message: str) -> None:
+    def unreadable(self, line: int, path: Path, message: str) -> None:
         """Report a value that cannot be built; the validator stays quiet about it."""
-        self.error(node, path, message)
+        self.error(line, path, message)
         self.unreadable_paths.add(path)
 
-    def build(self, node: Node, path: Path) -> object:
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, SequenceNode):
-            if node.tag != _SEQ_TAG:
-                return self.unreadable(
-                    node, path, f"the tag {_show_tag(node.tag)} cannot be put on a list"
-                )
-            items = []
-            for index, item in enumerate(node.value):
-                item_path = (*path, index)
-                self.marks[item_path] = item.start_mark.line + 1
-                items.append(self.build(item, item_path))
-            return items
-        assert isinstance(node, MappingNode)
-        if node.tag != _MAP_TAG:
-            return self.unreadable(
-                node, path, f"the tag {_show_tag(node.tag)} cannot be put on a mapping"
+    def document(self, get_event: Callable[[], Event]) -> object:
+        """Read the stream: one document or none (None); a second document is an error."""
+        get_event()  # StreamStartEvent
+        event = get_event()
+        if isinstance(event, StreamEndEvent):
+            return None
+        start_mark = event.start_mark  # DocumentStartEvent
+        data = self.nodes(get_event)
+        get_event()  # DocumentEndEvent
+        event = get_event()
+        if not isinstance(event, StreamEndEvent):
+            raise ComposerError(
+                "expected a single document in the stream",
+                start_mark,
+                "but found another document",
+                event.start_mark,
             )
-        mapping: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.error(key_node, path, "a key must be a plain name, not a list or a mapping")
-                continue
-            key = key_node.value
-            key_path = (*path, key)
-            if key in mapping:
-                first = self.marks[key_path]
-                self.error(
-                    key_node, key_path, f"duplicate key '{key}' (first given on line {first})"
-                )
-                continue
-            self.marks[key_path] = key_node.start_mark.line + 1
-            mapping[key] = self.build(value_node, key_path)
-        return mapping
+        return data
 
-    def scalar(self, node: ScalarNode, path: Path) -> object:
-        construct = _SCALAR_CONSTRUCTORS.get(node.tag)
+    def nodes(self, get_event: Callable[[], Event]) -> object:
+        """Build the root node and everything in it; return its value.
+
+        ``stack`` holds the open lists and mappings as ``[container, path, state]``;
+        container is None for one that is not built (only checked), and state is the key
+        whose value comes next (or _EXPECT_KEY, _KEY_OPEN, _SKIP_VALUE) for a mapping.
+        """
+        marks = self.marks
+        stack: list[list] = []
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is SequenceEndEvent or kind is MappingEndEvent:
+                value = stack.pop()[0]
+            else:
+                line = event.start_mark.line + 1
+                if kind is AliasEvent:
+                    raise _Refused(
+                        problem=f"aliases (*{event.anchor}) are not allowed; write the value out",
+                        problem_mark=event.start_mark,
+                    )
+                if event.anchor is not None:
+                    raise _Refused(
+                        problem=f"anchors (&{event.anchor}) are not allowed; write each value out",
+                        problem_mark=event.start_mark,
+                    )
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+                    raise _Refused(
+                        problem=f"the tag {_show_tag(tag)} is not allowed; "
+                        "write plain text, numbers, lists and mappings",
+                        problem_mark=event.start_mark,
+                    )
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(
+                        problem=f"the document is nested more than {MAX_DEPTH} levels deep",
+                        problem_mark=event.start_mark,
+                    )
+                # Where the node goes: path is None when it is only checked, not built.
+                if not stack:
+                    path: Path | None = ()
+                    marks[path] = line
+                else:
+                    parent = stack[-1]
+                    container = parent[0]
+                    if container is None:
+                        path = None
+                    elif type(container) is list:
+                        path = (*parent[1], len(container))
+                        marks[path] = line
+                    else:
+                        state = parent[2]
+                        if state is _EXPECT_KEY:
+                            if kind is ScalarEvent:
+                                key = event.value
+                                key_path = (*parent[1], key)
+                                if key in container:
+                                    first = marks[key_path]
+                                    message = f"duplicate key '{key}' (first given on line {first})"
+                                    self.error(line, key_path, message)
+                                    parent[2] = _SKIP_VALUE
+                                else:
+                                    marks[key_path] = line
+                                    parent[2] = key
+                                continue
+                            message = "a key must be a plain name, not a list or a mapping"
+                            self.error(line, parent[1], message)
+                            parent[2] = _KEY_OPEN
+                            path = None
+                        elif state is _SKIP_VALUE:
+                            path = None
+                        else:
+                            path = (*parent[1], state)
+                # The node itself.
+                if kind is ScalarEvent:
+                    value = None if path is None else self.scalar(event, tag, path, line)
+                elif path is None:
+                    stack.append([None, None, None])
+                    continue
+                elif kind is SequenceStartEvent:
+                    if tag is None or tag == "!" or tag == _SEQ_TAG:
+                        stack.append([[], path, None])
+                    else:
+                        message = f"the tag {_show_tag(tag)} cannot be put on a list"
+                        self.unreadable(line, path, message)
+                        stack.append([None, None, None])
+                    continue
+                else:  # MappingStartEvent
+                    if tag is None or tag == "!" or tag == _MAP_TAG:
+                        stack.append([{}, path, _EXPECT_KEY])
+                    else:
+                        message = f"the tag {_show_tag(tag)} cannot be put on a mapping"
+                        self.unreadable(line, path, message)
+                        stack.append([None, None, None])
+                    continue
+            # A node is complete: hand its value to the list or mapping around it.
+            if not stack:
+                return value
+            parent = stack[-1]
+            container = parent[0]
+            if container is None:
+                continue
+            if type(container) is list:
+                container.append(value)
+                continue
+            state = parent[2]
+            if state is _KEY_OPEN:
+                parent[2] = _SKIP_VALUE
+            elif state is _SKIP_VALUE:
+                parent[2] = _EXPECT_KEY
+            else:
+                container[state] = value
+                parent[2] = _EXPECT_KEY
+
+    def scalar(self, event: ScalarEvent, tag: str | None, path: Path, line: int) -> object:
+        value = event.value
+        if tag is None or tag == "!":
+            # PyYAML resolves a '!' scalar like a plain one even when empty; libyaml does not.
+            tag = _STR_TAG
+            if event.implicit[0] or event.tag == "!":
+                for candidate, pattern in _IMPLICIT.get(value[:1], _ANY_FIRST):
+                    if pattern.match(value):
+                        tag = candidate
+                        break
+        if tag == _STR_TAG:
+            return value
+        construct = _SCALAR_CONSTRUCTORS.get(tag)
         if construct is None:
-            if node.tag in (_SEQ_TAG, _MAP_TAG):
+            if tag in (_SEQ_TAG, _MAP_TAG):
                 return self.unreadable(
-                    node, path, f"the tag {_show_tag(node.tag)} cannot be put on a value"
+                    line, path, f"the tag {_show_tag(tag)} cannot be put on a value"
                 )
-            return node.value  # the implicit '<<' and '=' tags: plain text here
+            return value  # the implicit '<<' and '=' tags: plain text here
         try:
-            return construct(self.constructor, node)
-        except (ValueError, KeyError, TypeError, OverflowError):
-            return self.unreadable(
-                node, path, f"'{node.value}' is not a valid {_show_tag(node.tag)} value"
+            return construct(
+                self.constructor, ScalarNode(tag, value, event.start_mark, event.end_mark)
             )
+        except (ValueError, KeyError, TypeError, OverflowError):
+            return self.unreadable(line, path, f"'{value}' is not a valid {_show_tag(tag)} value")
 
 
 # --- validating -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import re
 from graphlib import TopologicalSorter
@@ -130,3 +131,86 @@ def test_the_document_passes_the_catalog_schema(size):
 
     assert [str(error) for error in errors] == []
     assert normalized == document
+
+
+# --- the compact form -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compact_ten_thousand() -> tuple[dict, str]:
+    from catalog.yaml_schema import dump_catalog
+
+    document = generate_document(10_000, compact=True)
+    return document, dump_catalog(document)
+
+
+def test_compact_ten_thousand_fits_the_loader_and_loads_back(compact_ten_thousand):
+    from catalog.yaml_schema import MAX_BYTES, parse_catalog
+
+    document, text = compact_ten_thousand
+    size = len(text.encode())
+    assert size < 2_000_000 < MAX_BYTES
+    assert parse_catalog(text) == document
+
+
+def test_compact_keeps_about_one_and_a_half_prerequisites_and_some_details(compact_ten_thousand):
+    technologies = compact_ten_thousand[0]["technologies"]
+    assert len(technologies) == 10_000
+    edges = sum(len(item["prerequisites"]) for item in technologies)
+    assert 1.4 <= edges / 10_000 <= 1.6
+    detailed = [item for item in technologies if item["resources"]]
+    assert 100 <= len(detailed) <= 1000  # a fraction, not none
+    assert all(item["highlights"] and item["checkpoints"] for item in detailed)
+    assert any(link["why"] for item in technologies for link in item["prerequisites"])
+    assert any(item["alternatives"] for item in technologies)
+
+
+def test_compact_is_deterministic_and_has_the_full_forms_graph():
+    compact = generate_document(500, seed=3, compact=True)
+    assert json.dumps(compact) == json.dumps(generate_document(500, seed=3, compact=True))
+    full = generate_document(500, seed=3)
+
+    def shape(document: dict) -> list:
+        return [
+            (
+                item["slug"],
+                item["kind"],
+                item["level"],
+                item["effort_hours"],
+                [link["technology"] for link in item["prerequisites"]],
+                item["alternatives"],
+            )
+            for item in document["technologies"]
+        ]
+
+    assert shape(compact) == shape(full)
+    assert compact["projects"] == full["projects"]
+    assert len(compact["categories"]) == len(full["categories"])
+
+
+@pytest.mark.parametrize("size", [1, 3, 100])
+def test_compact_documents_pass_the_catalog_schema(size):
+    from catalog.yaml_schema import validate_document
+
+    document = generate_document(size, seed=size, compact=True)
+    normalized, errors = validate_document(document)
+    assert [str(error) for error in errors] == []
+    assert normalized == document
+
+
+def test_generate_catalog_writes_the_compact_form(tmp_path):
+    from django.core.management import call_command
+
+    from catalog.yaml_schema import dump_catalog
+
+    path = tmp_path / "compact.yaml"
+    call_command(
+        "generate_catalog",
+        "--technologies",
+        "60",
+        "--compact",
+        "-o",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    assert path.read_text(encoding="utf-8") == dump_catalog(generate_document(60, compact=True))

@@ -1,12 +1,15 @@
 """The YAML catalog schema: parsing, every validation rule, normalization and dumping.
 
 Pure tests (no database, no Django settings): run them alone with
-`pytest -p no:django tests/catalog/test_yaml_schema.py`.
+`pytest -p no:django tests/catalog/test_yaml_schema.py`. Every test runs twice: with events
+from libyaml's C parser (the default when PyYAML has it) and from PyYAML's pure-Python parser.
 """
 
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog import yaml_schema
+from catalog.generator import generate_document
 from catalog.yaml_schema import (
     KINDS,
     LEVELS,
@@ -30,12 +35,35 @@ from catalog.yaml_schema import (
 )
 
 BAD = Path(__file__).parent / "bad"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Override the suite's cache reset: these tests use no cache and need no settings."""
     yield
+
+
+@pytest.fixture(autouse=True)
+def yaml_events(request, monkeypatch):
+    """Run each test with libyaml's events and again with the pure-Python parser's."""
+    if request.param == "libyaml":
+        if yaml_schema._CParser is None:
+            pytest.skip("PyYAML is built without libyaml here")
+    elif request.param == "python":
+        monkeypatch.setattr(yaml_schema, "_CParser", None)
+    return request.param
+
+
+def pytest_generate_tests(metafunc):
+    runs = getattr(metafunc.function, "yaml_runs", ["libyaml", "python"])
+    metafunc.parametrize("yaml_events", runs, indirect=True)
+
+
+def run_once(test):
+    """For tests that pick the parser themselves: run them once, with libyaml available."""
+    test.yaml_runs = ["as-is"]
+    return test
 
 
 SMALL = """\
@@ -511,6 +539,36 @@ def test_missing_key_points_at_its_mapping():
             "the tag !!binary is not allowed",
         ),
         ("        label: Small\n", "        label: !!str 12\n", None, None),
+        (
+            "        label: Small\n",
+            "        label: !!map Small\n",
+            "questions[1].choices[0].label",
+            "the tag !!map cannot be put on a value",
+        ),
+        (
+            "highlights: [Admin views]",
+            "highlights: !!str [Admin views]",
+            "technologies[1].highlights",
+            "the tag !!str cannot be put on a list",
+        ),
+        (
+            "show_if: {question: goals, any_of: [website]}",
+            "show_if: !!seq {question: goals, any_of: [website]}",
+            "questions[1].show_if",
+            "the tag !!seq cannot be put on a mapping",
+        ),
+        (
+            "    name: Django\n",
+            "    name: Django\n    [a, b]: {c: d}\n",
+            "technologies[1]",
+            "a key must be a plain name, not a list or a mapping",
+        ),
+        (
+            "    name: Django\n",
+            "    name: Django\n    ? {a: 1}\n    : x\n",
+            "technologies[1]",
+            "a key must be a plain name, not a list or a mapping",
+        ),
     ],
 )
 def test_each_rule_names_place_and_problem(old, new, place, message):
@@ -673,6 +731,24 @@ def test_alias_alone_is_refused():
     assert (error.line, error.message) == (
         2,
         "aliases (*undefined) are not allowed; write the value out",
+    )
+
+
+def test_refused_nodes_are_refused_even_where_nothing_is_built():
+    """A value that is never built (a duplicate key's, a list key's) is still checked."""
+    duplicate = replaced("    prompt: How big?\n", "    prompt: How big?\n    prompt: [*x]\n")
+    assert only_error(duplicate).message == "aliases (*x) are not allowed; write the value out"
+    list_key = replaced("    name: Django\n", "    name: Django\n    [!!python/none a]: b\n")
+    assert "the tag !!python/none is not allowed" in only_error(list_key).message
+    nested = replaced("    name: Django\n", "    name: Django\n    [a]: " + "[" * 60 + "\n")
+    assert "nested more than" in only_error(nested).message
+
+
+def test_lone_surrogates_are_named():
+    error = only_error(SMALL.replace("Variables", "Vari\ud800ables"))
+    assert (error.line, error.message) == (
+        12,
+        "the file contains the character U+D800, which YAML does not allow",
     )
 
 
@@ -1136,3 +1212,74 @@ def test_the_bad_files_differ_from_a_valid_catalog_by_one_defect():
         "requests",
         "argparse",
     ]
+
+
+# --- the two parsers ------------------------------------------------------------------------
+
+LIBYAML = yaml_schema._CParser  # as imported, before the fixture hides it
+needs_libyaml = pytest.mark.skipif(LIBYAML is None, reason="PyYAML is built without libyaml")
+
+
+@needs_libyaml
+@run_once
+def test_libyaml_is_used_when_present(monkeypatch):
+    monkeypatch.setattr(yaml_schema, "_PythonParser", None)  # would fail if called
+    assert parse_catalog(SMALL) == make_document()
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "name", [*sorted(EXPECTED), "small", "generated"], ids=lambda name: name.removesuffix(".yaml")
+)
+@run_once
+def test_both_parsers_build_the_same_data_marks_and_errors(name):
+    if name == "small":
+        source = SMALL.encode()
+    elif name == "generated":
+        source = dump_catalog(generate_document(300, seed=5)).encode()
+    else:
+        source = (BAD / name).read_bytes()
+    text, error = yaml_schema._decode(source, name)
+    if error is not None:
+        return  # refused before parsing
+    fast = yaml_schema._load_yaml(text, name, libyaml=True)
+    slow = yaml_schema._load_yaml(text, name, libyaml=False)
+    if name == "syntax-error.yaml":  # libyaml words its syntax errors its own way
+        assert [(e.line, e.place) for e in fast[2]] == [(e.line, e.place) for e in slow[2]]
+        assert fast[2][0].message.startswith("invalid YAML: while parsing a flow sequence")
+        return
+    assert fast == slow
+
+
+@needs_libyaml
+@run_once
+def test_libyaml_refuses_deep_nesting_at_full_size_without_crashing():
+    """libyaml's own composer (CSafeLoader) recurses per level and crashes on such input;
+    only its events are used, so the process survives and names the line. Run apart, so
+    a crash would fail this test rather than the whole run."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from catalog.yaml_schema import MAX_BYTES, _load_yaml
+size = MAX_BYTES - 20
+for source in ("[" * size, "{{a: " * (size // 4), "- " * (size // 2), "a:\\n  " + "[" * size):
+    _, _, errors, _ = _load_yaml(source, "f", libyaml=True)
+    print(errors[0].line, errors[0].message)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    message = f"the document is nested more than {MAX_DEPTH} levels deep"
+    assert result.stdout.splitlines() == [f"1 {message}"] * 3 + [f"2 {message}"]
+
+
+def test_a_tab_that_safe_load_refuses_is_refused_whichever_parser_is_available():
+    import yaml
+
+    source = "version:\t1\ncategories: []\ntechnologies: []\n"  # libyaml would accept it
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(source)
+    with pytest.raises(CatalogInvalid) as caught:
+        parse_catalog(source, filename="tabs.yaml")
+    assert caught.value.errors[0].line is not None

@@ -18,12 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--technologies", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("-o", "--output", required=True)
+        parser.add_argument(
+            "--compact",
+            action="store_true",
+            help="leaner entries, so that 10,000 technologies fit the loader's 2 MiB limit",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         count = options["technologies"]
         if not 1 <= count <= 100_000:
             raise CommandError("--technologies must be from 1 to 100000.")
-        text = dump_catalog(generate_document(count, seed=options["seed"]))
+        text = dump_catalog(
+            generate_document(count, seed=options["seed"], compact=bool(options["compact"]))
+        )
         try:
             Path(options["output"]).write_text(text, encoding="utf-8")
         except OSError as error:
