@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 
@@ -83,6 +84,8 @@ def plan(request: HttpRequest) -> HttpResponse:
     except RequestDataTooBig:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         return _errors({"__all__": [f"The request body is larger than {limit} MB."]}, status=413)
+    except RawPostDataException:  # a form body, already parsed by a middleware: not JSON
+        return _errors({"__all__": ["The request body must be JSON (UTF-8)."]})
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):

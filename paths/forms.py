@@ -1,10 +1,15 @@
-"""Forms of the questionnaire screens. Every refusal is a message next to the question."""
+"""Forms of the questionnaire screens and of a saved path's owner (rename, notes).
+
+Every refusal is a message next to the field.
+"""
 
 from __future__ import annotations
 
 from django import forms
 
+from paths.models import Note
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, Question
+from paths.services import PATH_NAME_MAX
 
 NOT_A_CHOICE = "That is not one of the answers to this question. Please choose again."
 
@@ -66,3 +71,39 @@ class HoursForm(forms.Form):
             for key in ("required", "invalid", "min_value", "max_value")
         },
     )
+
+
+class PathRenameForm(forms.Form):
+    """A path's new name: one line, spaces collapsed."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=PATH_NAME_MAX,
+        error_messages={
+            "required": "Give the path a name.",
+            "max_length": f"Keep the name to {PATH_NAME_MAX} characters.",
+        },
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the path a name.")
+        return name
+
+
+class NoteForm(forms.Form):
+    """A private note: plain text of up to Note.MAX_LENGTH characters, and the version of the
+    note the learner was editing (0 for a new one)."""
+
+    text = forms.CharField(required=False, strip=True)
+    version = forms.IntegerField(min_value=0, error_messages={"required": "Reload the page."})
+
+    def clean_text(self) -> str:
+        # Browsers send CRLF line breaks but count them as one character against maxlength.
+        text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        if len(text) > Note.MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Keep the note to {Note.MAX_LENGTH:,} characters; it has {len(text):,}."
+            )
+        return text

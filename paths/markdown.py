@@ -1,15 +1,20 @@
-"""A saved path as Markdown: title, totals, a checkbox per step, and projects where they stand."""
+"""A saved path as Markdown: title, totals and progress, a checkbox per step with its reasons,
+effort, checkpoints and resource links, and projects where they stand.
+
+The export is the same for everyone who has the link: the owner's private notes stay out.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.dateformat import format as format_date
 
 from paths.models import ProgressStatus
-from paths.snapshots import path_outline
+from paths.schedule import finish_date
+from paths.snapshots import path_outline, progress_summary
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
@@ -35,17 +40,28 @@ def path_markdown(
     snapshot: dict,
     statuses: Mapping[str, str],
     url: str,
-    started: date,
+    today: date,
+    name: str = "",
 ) -> str:
-    """The path with the learner's progress: `- [x]` marks a step they marked "Done"."""
+    """The path with the learner's progress: `- [x]` marks a step they marked "Done", and the
+    finish date is reckoned from `today` for the steps still to learn (paths.schedule)."""
     weeks = snapshot["weeks"]
     lines = ["# Your learning path", ""]
+    if name:
+        lines += [f"For: {escape(name)}", ""]
     if snapshot["steps"]:
-        finish = format_date(started + timedelta(weeks=weeks), "j F Y")
+        summary = progress_summary(snapshot, statuses)
+        finish = finish_date(snapshot, statuses, today=today)
+        skipped = f", {summary.skipped} skipped" if summary.skipped else ""
         lines += [
             f"- Total effort: {_hours(snapshot['total_hours'])}",
             f"- Weeks: {weeks} at {_hours(snapshot['hours_per_week'])} a week",
-            f"- Estimated finish: {finish} (starting {format_date(started, 'j F Y')})",
+            f"- Progress: {summary.done} of {summary.counted} steps done{skipped}, "
+            f"{_hours(summary.hours_left)} left",
+            f"- Estimated finish: {format_date(finish, 'j F Y')} "
+            f"(at this pace from {format_date(today, 'j F Y')})"
+            if finish is not None
+            else "- Estimated finish: every step is done",
         ]
     else:
         lines.append("Your answers lead to nothing new to learn: every step is already known.")

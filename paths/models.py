@@ -1,8 +1,9 @@
-"""Saved learning paths and a learner's progress.
+"""Saved learning paths, a learner's progress and their private notes.
 
 A path keeps a snapshot of the plan it was given, so it reads the same after the catalog
-changes. Progress belongs to the learner and a technology's slug, not to one path: "Done" on
-a technology shows in every path of that learner.
+changes. Progress and notes belong to the learner and a technology's slug, not to one path:
+"Done" on a technology, or a note on it, shows in every path of that learner, and survives a
+re-plan or the deletion of a path.
 """
 
 from __future__ import annotations
@@ -136,3 +137,45 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technology_slug}: {self.get_status_display()}"
+
+
+class NoteQuerySet(models.QuerySet):
+    def texts(self, learner_id: uuid.UUID | None) -> dict[str, tuple[str, int]]:
+        """technology slug → (text, version) of a learner's notes (one query)."""
+        if learner_id is None:
+            return {}
+        rows = self.filter(learner_id=learner_id)
+        return {
+            slug: (text, version)
+            for slug, text, version in rows.values_list("technology_slug", "text", "version")
+        }
+
+
+class Note(models.Model):
+    """A learner's private note on a technology, shown to them on every path that has it.
+
+    `version` counts the saves, so a save from a tab that opened an older version is refused
+    instead of silently replacing what another tab wrote. Clearing a note deletes the row.
+    """
+
+    MAX_LENGTH = 2000
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="notes")
+    technology_slug = models.CharField(max_length=64)
+    # No max_length here: two notes merged when a guest signs in may together be longer, and
+    # keeping both beats cutting one. The form enforces MAX_LENGTH on what a learner types.
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "technology_slug"], name="note_learner_technology_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"note on {self.technology_slug}"

@@ -1,25 +1,142 @@
-"""Writes of the paths app: learners, saved paths and progress."""
+"""Writes of the paths app: learners and their adoption by an account, saved paths,
+progress and notes. Keyword-only functions, each in one transaction."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
-from paths.models import Learner, LearningPath, Progress, ProgressStatus
+from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.planner import build_plan, validate_answers, visible_questions
+from paths.replanning import replan_preview
 from paths.snapshots import plan_snapshot
 
 TOKEN_BYTES = 24  # 192 bits: a path's link is its only key
+PATH_NAME_MAX = 200
 
 
 def learner_create() -> Learner:
     """A new learner with no account yet."""
     return Learner.objects.create()
+
+
+# Adoption: a guest's paths, progress and notes join their account --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    """The account's learner after a sign-up or log-in, and what it took over from the guest."""
+
+    learner: Learner
+    paths: int = 0
+    progress: int = 0
+    notes: int = 0
+
+    @property
+    def adopted_anything(self) -> bool:
+        return bool(self.paths or self.progress or self.notes)
+
+
+def _merge_progress(guest: Learner, own: Learner) -> int:
+    """Move the guest's progress to `own`; where both have a status, the later one wins."""
+    own_rows = {row.technology_slug: row for row in Progress.objects.filter(learner=own)}
+    moved, newer = [], []
+    for row in Progress.objects.filter(learner=guest):
+        mine = own_rows.get(row.technology_slug)
+        if mine is None:
+            moved.append(row.pk)
+        elif row.updated > mine.updated:
+            mine.status, mine.updated = row.status, row.updated
+            newer.append(mine)
+    if moved:
+        Progress.objects.filter(pk__in=moved).update(learner=own)
+    if newer:
+        # bulk_update skips auto_now, so the merged row keeps the time it was really set.
+        Progress.objects.bulk_update(newer, ["status", "updated"])
+    return len(moved) + len(newer)
+
+
+def _merged_text(first: str, second: str) -> str:
+    """Both notes, older first; one alone when it already contains the other."""
+    if second in first:
+        return first
+    if first in second:
+        return second
+    return f"{first}\n\n{second}"
+
+
+def _merge_notes(guest: Learner, own: Learner) -> int:
+    """Move the guest's notes to `own`; where both have one, keep both texts."""
+    own_notes = {note.technology_slug: note for note in Note.objects.filter(learner=own)}
+    moved, merged = [], []
+    for note in Note.objects.filter(learner=guest):
+        mine = own_notes.get(note.technology_slug)
+        if mine is None:
+            moved.append(note.pk)
+            continue
+        older, newer = sorted((mine, note), key=lambda item: item.updated)
+        text = _merged_text(older.text, newer.text)
+        if text != mine.text:
+            mine.text, mine.version = text, mine.version + 1
+            merged.append(mine)
+    if moved:
+        Note.objects.filter(pk__in=moved).update(learner=own)
+    if merged:
+        Note.objects.bulk_update(merged, ["text", "version"])
+    return len(moved) + len(merged)
+
+
+def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUser) -> Adoption:
+    """Give `user` a learner, taking over the browser's guest learner: its paths (same
+    tokens), progress and notes, merged without losing any.
+
+    Where both have a status for a technology, the one set last wins (as between two tabs);
+    where both have a note, both texts are kept, the older first. Only a guest learner (no
+    account) is adopted: a learner of another account is never touched.
+    """
+    with transaction.atomic():
+        own = Learner.objects.select_for_update().filter(user=user).first()
+        guest = None
+        if session_learner_id is not None and (own is None or own.pk != session_learner_id):
+            guest = (
+                Learner.objects.select_for_update()
+                .filter(pk=session_learner_id, user__isnull=True)
+                .first()
+            )
+        if own is None and guest is not None:
+            # The account is new to us: the guest simply becomes it.
+            try:
+                with transaction.atomic():
+                    guest.user = user
+                    guest.save(update_fields=["user"])
+            except IntegrityError:  # a parallel request gave the account a learner first
+                own = Learner.objects.select_for_update().get(user=user)
+            else:
+                return Adoption(
+                    guest,
+                    paths=guest.paths.count(),
+                    progress=guest.progress.count(),
+                    notes=guest.notes.count(),
+                )
+        if own is None:
+            own, _ = Learner.objects.get_or_create(user=user)
+        if guest is None:
+            return Adoption(own)
+        paths = LearningPath.objects.filter(learner=guest).update(learner=own)
+        progress = _merge_progress(guest, own)
+        notes = _merge_notes(guest, own)
+        guest.delete()
+    return Adoption(own, paths=paths, progress=progress, notes=notes)
+
+
+# Saved paths ----------------------------------------------------------------------------------
 
 
 def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> str:
@@ -30,7 +147,7 @@ def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> s
     chosen = set(answers.get(visible[0].slug, ()))
     labels = [choice.label for choice in visible[0].choices if choice.slug in chosen]
     name = ", ".join(labels) or "Learning path"
-    return name if len(name) <= 200 else name[:199] + "…"
+    return name if len(name) <= PATH_NAME_MAX else name[: PATH_NAME_MAX - 1] + "…"
 
 
 def path_create(
@@ -75,6 +192,58 @@ def path_create(
     return path
 
 
+def path_rename(*, path: LearningPath, name: str) -> LearningPath:
+    """Give the path a new name: one line of 1 to 200 characters (spaces collapsed)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the path a name."})
+    if len(name) > PATH_NAME_MAX:
+        raise ValidationError({"name": f"Keep the name to {PATH_NAME_MAX} characters."})
+    path.name = name
+    with transaction.atomic():
+        path.save(update_fields=["name", "updated"])
+    return path
+
+
+def path_delete(*, path: LearningPath) -> None:
+    """Delete a saved path. Progress and notes stay: they belong to the learner."""
+    with transaction.atomic():
+        LearningPath.objects.filter(pk=path.pk).delete()
+
+
+def path_replan(
+    *, path: LearningPath, expected_version: int, bundle: CatalogBundle | None = None
+) -> LearningPath:
+    """Plan the path again on the current catalog and keep the result in place (same token,
+    same name; progress and notes are the learner's, so they stay).
+
+    `expected_version` is the catalog version whose differences the owner was shown; raises
+    ValidationError ("catalog_version") when the catalog has moved on since, and ("answers")
+    when the questionnaire now needs answers the path does not have.
+    """
+    bundle = bundle or get_catalog_bundle()
+    if bundle.version != expected_version:
+        raise ValidationError(
+            {"catalog_version": "The catalog changed again; check what re-planning gives now."}
+        )
+    replan = replan_preview(path, bundle)
+    if replan is None:
+        raise ValidationError(
+            {"answers": "The questionnaire has changed: your answers are not enough any more."}
+        )
+    with transaction.atomic():
+        locked = LearningPath.objects.select_for_update().get(pk=path.pk)
+        locked.answers = replan.input.answers
+        locked.known = replan.input.known
+        locked.snapshot = replan.snapshot
+        locked.catalog_version = replan.catalog_version
+        locked.save(update_fields=["answers", "known", "snapshot", "catalog_version", "updated"])
+    return locked
+
+
+# Progress and notes ---------------------------------------------------------------------------
+
+
 def progress_set(*, learner_id: uuid.UUID, technology_slug: str, status: str) -> Progress:
     """Record a learner's status for a technology (one row per learner and technology).
 
@@ -90,3 +259,52 @@ def progress_set(*, learner_id: uuid.UUID, technology_slug: str, status: str) ->
             defaults={"status": status},
         )
     return progress
+
+
+class NoteConflict(Exception):
+    """The note changed since the tab that saves it opened it (another tab or device)."""
+
+    def __init__(self, note: Note | None) -> None:
+        super().__init__("The note changed since it was opened.")
+        self.text = note.text if note is not None else ""
+        self.version = note.version if note is not None else 0
+
+
+def note_set(
+    *, learner_id: uuid.UUID, technology_slug: str, text: str, expected_version: int
+) -> Note | None:
+    """Save a learner's private note on a technology; an empty text deletes it (None).
+
+    `expected_version` is the version the learner was editing (0 for no note). When the note
+    has been saved or cleared since, from another tab or device, nothing is written and
+    NoteConflict carries the current text, so neither tab's words are lost.
+    """
+    if len(text) > Note.MAX_LENGTH:
+        raise ValidationError({"text": f"Keep the note to {Note.MAX_LENGTH:,} characters."})
+    with transaction.atomic():
+        note = (
+            Note.objects.select_for_update()
+            .filter(learner_id=learner_id, technology_slug=technology_slug)
+            .first()
+        )
+        current = note.version if note is not None else 0
+        if current != expected_version:
+            raise NoteConflict(note)
+        if not text:
+            if note is not None:
+                note.delete()
+            return None
+        if note is None:
+            try:
+                with transaction.atomic():
+                    return Note.objects.create(
+                        learner_id=learner_id, technology_slug=technology_slug, text=text
+                    )
+            except IntegrityError:  # another tab created it a moment ago
+                raise NoteConflict(
+                    Note.objects.get(learner_id=learner_id, technology_slug=technology_slug)
+                ) from None
+        note.text = text
+        note.version = current + 1
+        note.save(update_fields=["text", "version", "updated"])
+    return note

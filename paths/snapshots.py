@@ -75,12 +75,15 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class StepView:
-    """A step as the path page shows it: its number, status and the projects after it."""
+    """A step as the path page shows it: its number, status, the projects after it, and the
+    owner's note on it (empty for anyone else)."""
 
     step: dict
     number: int
     status: str
     projects: tuple[dict, ...]
+    note: str = ""
+    note_version: int = 0
 
     @property
     def status_label(self) -> str:
@@ -106,16 +109,31 @@ class StageView:
 
 @dataclass(frozen=True, slots=True)
 class ProgressSummary:
-    """How far the learner is along one path."""
+    """How far the learner is along one path.
+
+    Skipped steps are left out of the count to do: "2 of 2 steps done" once the learner has
+    done every step they did not skip.
+    """
 
     total: int
     done: int
     doing: int
     skipped: int
+    hours_left: int
+
+    @property
+    def counted(self) -> int:
+        """The steps the learner means to take: all but the skipped ones."""
+        return self.total - self.skipped
 
     @property
     def percent_done(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return round(100 * self.done / self.counted) if self.counted else 100
+
+    @property
+    def finished(self) -> bool:
+        """True when every step is done or skipped (and the path has steps)."""
+        return self.total > 0 and self.done == self.counted
 
 
 def status_of(statuses: Mapping[str, str], slug: str) -> str:
@@ -124,17 +142,34 @@ def status_of(statuses: Mapping[str, str], slug: str) -> str:
     return status if status in STATUS_LABELS else ProgressStatus.TODO
 
 
-def step_view(snapshot: dict, slug: str, statuses: Mapping[str, str]) -> StepView | None:
+def step_view(
+    snapshot: dict,
+    slug: str,
+    statuses: Mapping[str, str],
+    notes: Mapping[str, tuple[str, int]] | None = None,
+) -> StepView | None:
     """One step of the snapshot as the page shows it, or None when the path has no such step."""
     for number, step in enumerate(snapshot["steps"], start=1):
         if step["technology"] == slug:
             projects = tuple(p for p in snapshot["projects"] if p["after"] == slug)
-            return StepView(step, number, status_of(statuses, slug), projects)
+            note, version = (notes or {}).get(slug, ("", 0))
+            return StepView(step, number, status_of(statuses, slug), projects, note, version)
     return None
 
 
-def path_outline(snapshot: dict, statuses: Mapping[str, str]) -> list[StageView]:
-    """The snapshot's stages in order, each with its steps and the projects placed after them."""
+def has_step(snapshot: dict, slug: str) -> bool:
+    """True when the path has a step for this technology."""
+    return any(step["technology"] == slug for step in snapshot["steps"])
+
+
+def path_outline(
+    snapshot: dict,
+    statuses: Mapping[str, str],
+    notes: Mapping[str, tuple[str, int]] | None = None,
+) -> list[StageView]:
+    """The snapshot's stages in order, each with its steps and the projects placed after them;
+    `notes` (technology slug → (text, version)) only for the path's owner."""
+    notes = notes or {}
     projects_after: dict[str, list[dict]] = defaultdict(list)
     for project in snapshot["projects"]:
         projects_after[project["after"]].append(project)
@@ -144,12 +179,15 @@ def path_outline(snapshot: dict, statuses: Mapping[str, str]) -> list[StageView]
     for stage in snapshot["stages"]:
         views = []
         for slug in stage["steps"]:
+            note, version = notes.get(slug, ("", 0))
             views.append(
                 StepView(
                     step_by_slug[slug],
                     number + len(views),
                     status_of(statuses, slug),
                     tuple(projects_after.get(slug, ())),
+                    note,
+                    version,
                 )
             )
         outline.append(StageView(stage["name"], stage["hours"], number, tuple(views)))
@@ -158,13 +196,18 @@ def path_outline(snapshot: dict, statuses: Mapping[str, str]) -> list[StageView]
 
 
 def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSummary:
-    """Counts of the path's steps by status."""
+    """Counts of the path's steps by status, and the hours of those not done or skipped."""
     counts: dict[str, int] = defaultdict(int)
+    hours_left = 0
     for step in snapshot["steps"]:
-        counts[status_of(statuses, step["technology"])] += 1
+        status = status_of(statuses, step["technology"])
+        counts[status] += 1
+        if status not in (ProgressStatus.DONE, ProgressStatus.SKIPPED):
+            hours_left += step["effort_hours"]
     return ProgressSummary(
         total=len(snapshot["steps"]),
         done=counts[ProgressStatus.DONE],
         doing=counts[ProgressStatus.DOING],
         skipped=counts[ProgressStatus.SKIPPED],
+        hours_left=hours_left,
     )

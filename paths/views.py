@@ -1,17 +1,23 @@
-"""The learner's pages: the questionnaire, a saved path, its progress buttons and Markdown.
+"""The learner's pages: the questionnaire, their saved paths, a path's progress buttons and
+notes, its exports, and re-planning it when the catalog changes.
 
 Every screen works with plain form posts and redirects; with htmx the same views answer with
-the template's partial (one URL, two renderings).
+the template's partial (one URL, two renderings). Only a path's owner may change it: anyone
+else reads it, and their posts are refused with 403 before anything is written.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC
+from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -22,14 +28,25 @@ from catalog.versioning import current_version
 from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.diagram import roadmap
-from paths.forms import HoursForm, KnownForm, QuestionForm
+from paths.forms import HoursForm, KnownForm, NoteForm, PathRenameForm, QuestionForm
+from paths.ical import path_calendar
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
-from paths.models import LearningPath, Progress, ProgressStatus
+from paths.models import LearningPath, Note, Progress, ProgressStatus
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, implied_known, path_candidates
 from paths.questionnaire import AdvisorState, Screen
-from paths.services import path_create, progress_set
-from paths.snapshots import path_outline, progress_summary, step_view
+from paths.replanning import replan_preview
+from paths.schedule import finish_date
+from paths.services import (
+    NoteConflict,
+    note_set,
+    path_create,
+    path_delete,
+    path_rename,
+    path_replan,
+    progress_set,
+)
+from paths.snapshots import has_step, path_outline, progress_summary, step_view
 
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
@@ -43,16 +60,6 @@ RESTARTED = (
     "We could not find your earlier answers (they may have expired), so the questionnaire "
     "starts from the beginning."
 )
-
-
-def _render(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
-    """render(), with flash messages shown by our templates as `notices`.
-
-    base.html's message list puts role="status" on the <ul>, which axe refuses; until it
-    changes, our pages show the messages themselves and hand base.html none.
-    """
-    notices = list(messages.get_messages(request))
-    return render(request, template, {**context, "notices": notices, "messages": ()})
 
 
 def _is_partial(request: HtmxHttpRequest) -> bool:
@@ -76,6 +83,7 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
     return {
         "technology_url": _url_prefix("catalog:technology-detail"),
         "progress_url": _url_prefix("paths:progress-update", path.token),
+        "note_url": _url_prefix("paths:note-update", path.token),
     }
 
 
@@ -186,9 +194,9 @@ def _show_path(
     request: HtmxHttpRequest, bundle: CatalogBundle, state: AdvisorState
 ) -> HttpResponse:
     """Save the path ("Show my path") under a new token and go to it."""
-    done = Progress.objects.done_slugs(learner_id_for_request(request))
-    _, known = questionnaire.known_for_plan(bundle.planner, state, done)
     learner = learner_for_request(request, create=True)
+    done = Progress.objects.done_slugs(learner.pk)
+    _, known = questionnaire.known_for_plan(bundle.planner, state, done)
     # The state was checked against this same catalog, so the planner accepts it.
     path = path_create(
         learner=learner,
@@ -282,8 +290,10 @@ def _render_screen(
             "hours_min": HOURS_PER_WEEK_MIN,
             "hours_max": HOURS_PER_WEEK_MAX,
         }
+    # A swapped fragment has no base.html, so it shows pending messages itself.
+    context["fragment"] = _is_partial(request)
     template = f"{QUESTION_TEMPLATE}#question-form" if _is_partial(request) else QUESTION_TEMPLATE
-    return _render(request, template, context)
+    return render(request, template, context)
 
 
 @require_POST
@@ -294,33 +304,81 @@ def advisor_restart(request: HtmxHttpRequest) -> HttpResponse:
     return _redirect(request, reverse("paths:advisor"))
 
 
-# A saved path -------------------------------------------------------------------------------
+# Saved paths ------------------------------------------------------------------------------
+
+NOT_OWNER = "Only the learner who made this path can change it."
+
+
+def _owner_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Load the path named by `token` and pass it on; 403 (nothing written) for anyone else."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, token: str, **kwargs: str) -> HttpResponse:
+        path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
+        if not is_owner(request, path):
+            return HttpResponseForbidden(NOT_OWNER, content_type="text/plain; charset=utf-8")
+        return view(request, path, **kwargs)
+
+    return wrapper
+
+
+def _status_context(path: LearningPath, statuses: dict[str, str]) -> dict:
+    """The path's totals, progress and estimated finish (reckoned from today)."""
+    return {
+        "summary": progress_summary(path.snapshot, statuses),
+        "finish": finish_date(path.snapshot, statuses, today=timezone.localdate()),
+    }
+
+
+@never_cache
+@require_safe
+def path_list(request: HtmxHttpRequest) -> HttpResponse:
+    """My paths: the learner's saved paths, newest first, each with its progress."""
+    learner = learner_for_request(request, create=False)
+    learner_id = learner.pk if learner is not None else None
+    paths = list(LearningPath.objects.for_learner(learner_id)) if learner_id else []
+    statuses = Progress.objects.statuses(learner_id)
+    version, _ = current_version() if paths else (None, None)
+    rows = [
+        {
+            "path": path,
+            "summary": progress_summary(path.snapshot, statuses),
+            "catalog_changed": path.catalog_version != version,
+        }
+        for path in paths
+    ]
+    return render(request, "paths/path_list.html", {"nav": "paths", "rows": rows})
 
 
 @never_cache
 @require_safe
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The saved path; its maker gets the progress buttons, everyone else reads."""
-    path = get_object_or_404(LearningPath, token=token)
+    """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
+    else reads it with the owner's progress."""
+    path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
+    owner = is_owner(request, path)
     snapshot = path.snapshot
     statuses = Progress.objects.statuses(path.learner_id)
+    notes = Note.objects.texts(path.learner_id) if owner else {}
     version, _ = current_version()
-    weeks = snapshot["weeks"]
-    started = path.created.date()
-    return _render(
+    catalog_changed = version != path.catalog_version
+    # Only the owner can accept a re-plan, so only they pay for planning one.
+    replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
+    return render(
         request,
         PATH_TEMPLATE,
         {
+            "nav": "paths" if owner else None,
             "path": path,
             "snapshot": snapshot,
-            "owner": is_owner(request, path),
-            "outline": path_outline(snapshot, statuses),
-            "summary": progress_summary(snapshot, statuses),
+            "owner": owner,
+            "outline": path_outline(snapshot, statuses, notes),
             "roadmap": roadmap(snapshot),
-            "started": started,
-            "finish": started + timedelta(weeks=weeks),
-            "catalog_changed": version != path.catalog_version,
+            "catalog_changed": catalog_changed,
+            "replan": replan,
             "share_url": request.build_absolute_uri(path.get_absolute_url()),
+            "note_max_length": Note.MAX_LENGTH,
+            **_status_context(path, statuses),
             **_path_urls(path),
         },
     )
@@ -328,20 +386,16 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_POST
-def progress_update(request: HtmxHttpRequest, token: str, technology: str) -> HttpResponse:
-    """Set one step's status; only the path's maker may (others get 403 and change nothing)."""
-    path = get_object_or_404(LearningPath, token=token)
-    if not is_owner(request, path):
-        return HttpResponseForbidden(
-            "Only the learner who made this path can change its progress.",
-            content_type="text/plain; charset=utf-8",
-        )
+@_owner_only
+def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: str) -> HttpResponse:
+    """Set one step's status. With htmx, the answer is the step's buttons, its status in words
+    and the path's totals (out of band); without, a redirect back to the step."""
     status = request.POST.get("status", "")
     if status not in ProgressStatus.values:
         return HttpResponseBadRequest(
             "Choose one of: To do, Doing, Done, Skipped.", content_type="text/plain; charset=utf-8"
         )
-    if step_view(path.snapshot, technology, {}) is None:
+    if not has_step(path.snapshot, technology):
         raise Http404("This path has no such step.")
     progress_set(learner_id=path.learner_id, technology_slug=technology, status=status)
     if not _is_partial(request):
@@ -352,53 +406,184 @@ def progress_update(request: HtmxHttpRequest, token: str, technology: str) -> Ht
         f"{PATH_TEMPLATE}#progress-update",
         {
             "path": path,
+            "snapshot": path.snapshot,
             "owner": True,
             "view": step_view(path.snapshot, technology, statuses),
-            "summary": progress_summary(path.snapshot, statuses),
             "focus_status": status,
+            **_status_context(path, statuses),
             **_path_urls(path),
         },
     )
 
 
-@require_POST
-def path_replan(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """Plan again on the current catalog with the path's answers, as a new path of one's own.
+@never_cache
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+@_owner_only
+def note_update(request: HtmxHttpRequest, path: LearningPath, technology: str) -> HttpResponse:
+    """A step's private note: its own page without JavaScript, swapped in place with htmx.
 
-    When the questionnaire changed so that the answers no longer suffice, they go into the
-    questionnaire and the learner continues from the first screen that needs them.
+    A save from a tab that opened an older version of the note is not written: the form comes
+    back with the saved text shown and the learner's own still in the box.
     """
+    if not has_step(path.snapshot, technology):
+        raise Http404("This path has no such step.")
+    note: tuple[str, int] | None = None  # (text, version) when the post already knows it
+    editor = None
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            editor = {
+                "text": request.POST.get("text", ""),
+                "version": request.POST.get("version", ""),
+                "errors": [error for errors in form.errors.values() for error in errors],
+            }
+        else:
+            try:
+                saved = note_set(
+                    learner_id=path.learner_id,
+                    technology_slug=technology,
+                    text=form.cleaned_data["text"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except NoteConflict as conflict:
+                note = (conflict.text, conflict.version)
+                editor = {
+                    "text": form.cleaned_data["text"],
+                    "version": conflict.version,
+                    "conflict": True,
+                }
+            else:
+                if not _is_partial(request):
+                    messages.success(request, "Your note is saved.")
+                    return redirect(f"{path.get_absolute_url()}#step-{technology}")
+                note = (saved.text, saved.version) if saved is not None else ("", 0)
+                editor = {"saved": True}
+    if note is None:
+        note = Note.objects.texts(path.learner_id).get(technology, ("", 0))
+    view = step_view(path.snapshot, technology, {}, {technology: note})
+    context = {
+        "path": path,
+        "owner": True,
+        "view": view,
+        "editor": editor,
+        "note_max_length": Note.MAX_LENGTH,
+        **_path_urls(path),
+    }
+    if _is_partial(request):
+        return render(request, f"{PATH_TEMPLATE}#step-note", context)
+    return render(request, "paths/note_edit.html", {**context, "nav": "paths", "note_page": True})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@_owner_only
+def path_rename_view(request: HtmxHttpRequest, path: LearningPath) -> HttpResponse:
+    """Rename a path (a page of its own, so it works without JavaScript)."""
+    form = PathRenameForm(request.POST or None, initial={"name": path.name})
+    if request.method == "POST" and form.is_valid():
+        path_rename(path=path, name=form.cleaned_data["name"])
+        messages.success(request, f"The path is now called “{path.name}”.")
+        return redirect(_back_to(request, path))
+    return render(
+        request,
+        "paths/path_rename.html",
+        {"nav": "paths", "path": path, "form": form, "back": _back_to(request, path)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@_owner_only
+def path_delete_view(request: HtmxHttpRequest, path: LearningPath) -> HttpResponse:
+    """Delete a path after a confirmation page; progress and notes stay with the learner."""
+    if request.method == "POST":
+        path_delete(path=path)
+        messages.success(request, f"“{path}” is deleted.")
+        return redirect("paths:path-list")
+    return render(
+        request,
+        "paths/path_confirm_delete.html",
+        {"nav": "paths", "path": path, "back": _back_to(request, path)},
+    )
+
+
+def _back_to(request: HtmxHttpRequest, path: LearningPath) -> str:
+    """Where rename and delete return to: My paths when they came from there, else the path."""
+    if request.GET.get("from") == "list" or request.POST.get("from") == "list":
+        return reverse("paths:path-list")
+    return path.get_absolute_url()
+
+
+@require_POST
+@_owner_only
+def path_replan_view(request: HtmxHttpRequest, path: LearningPath) -> HttpResponse:
+    """Accept the re-plan the path page showed: the path is planned again on the current
+    catalog, in place (same link; progress and notes are the learner's, so they stay)."""
+    try:
+        expected = int(request.POST.get("catalog_version", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Reload the page.", content_type="text/plain; charset=utf-8")
+    try:
+        path_replan(path=path, expected_version=expected)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.warning(request, message)
+    else:
+        messages.success(request, "Your path now follows the current catalog.")
+    return _redirect(request, path.get_absolute_url())
+
+
+@require_POST
+def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """Plan a path of one's own from this path's answers: they fill in the questionnaire, which
+    opens at the first question the current catalog needs answered (or "What do you already
+    know?"). Anyone with the link may; the path itself is not touched."""
     path = get_object_or_404(LearningPath, token=token)
-    bundle = get_catalog_bundle()
-    catalog = bundle.planner
+    catalog = get_catalog_bundle().planner
     state, _ = questionnaire.state_from_data(
-        {"answers": path.answers, "known": path.known, "hours_per_week": path.hours_per_week},
-        catalog,
+        {"answers": path.answers, "hours_per_week": path.hours_per_week}, catalog
     )
     questionnaire.save_state(request.session, state)
     flow = questionnaire.screens(catalog, state.answers)
-    if not questionnaire.is_complete(flow, state.answers):
-        messages.info(
-            request,
-            "The questionnaire has changed since this path was made. Your answers are filled "
-            "in; please answer what is new.",
-        )
-        return _redirect(
-            request, screen_url(flow, questionnaire.first_open_index(flow, state.answers))
-        )
-    return _show_path(request, bundle, state)
+    messages.info(request, "The questionnaire has this path's answers filled in; change any.")
+    return _redirect(request, screen_url(flow, questionnaire.first_open_index(flow, state.answers)))
 
 
+# Exports ------------------------------------------------------------------------------------
+
+
+@never_cache
 @require_safe
 def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The path as Markdown, with the maker's progress as checkboxes."""
+    """The path as Markdown, with the owner's progress as checkboxes (never their notes)."""
     path = get_object_or_404(LearningPath, token=token)
     text = path_markdown(
         snapshot=path.snapshot,
         statuses=Progress.objects.statuses(path.learner_id),
         url=request.build_absolute_uri(path.get_absolute_url()),
-        started=path.created.date(),
+        today=timezone.localdate(),
+        name=path.name,
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="learning-path-{token[:8]}.md"'
+    return response
+
+
+@never_cache
+@require_safe
+def path_calendar_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The path as an iCalendar file: an all-day event per step still to learn, from today."""
+    path = get_object_or_404(LearningPath, token=token)
+    text = path_calendar(
+        snapshot=path.snapshot,
+        statuses=Progress.objects.statuses(path.learner_id),
+        name=path.name,
+        url=request.build_absolute_uri(path.get_absolute_url()),
+        uid_seed=path.token,
+        today=timezone.localdate(),
+        stamp=timezone.now().astimezone(UTC),
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="learning-path-{token[:8]}.ics"'
     return response

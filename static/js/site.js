@@ -17,20 +17,37 @@
       focusable.focus();
     }
   });
+  // "Copy link" buttons work only with JavaScript, so they start hidden and are shown here;
+  // without it the read-only field beside them holds the link to select and copy.
+  function revealCopyButtons() {
+    document.querySelectorAll("button[data-copy-target][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", revealCopyButtons);
+  } else {
+    revealCopyButtons();
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
     if (!button) return;
     var field = document.getElementById(button.getAttribute("data-copy-target"));
     if (!field) return;
-    var done = function () {
+    var say = function (text) {
       var status = document.getElementById(button.getAttribute("data-copy-status"));
-      if (status) status.textContent = "Link copied.";
+      if (status) status.textContent = text;
+    };
+    // Without clipboard access (an insecure origin, a refused permission) select the link instead.
+    var selectIt = function () {
+      field.focus();
+      field.select();
+      say("The link is selected: press Ctrl+C (or \u2318C) to copy it.");
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      navigator.clipboard.writeText(field.value).then(function () { say("Link copied."); }, selectIt);
     } else {
-      field.select();
-      done();
+      selectIt();
     }
   });
 })();

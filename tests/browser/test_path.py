@@ -1,5 +1,7 @@
-"""A saved path in Chromium: its maker marks steps with and without JavaScript, anyone else
-reads it; the page is accessible light and dark, on a desktop and a phone."""
+"""A saved path in Chromium: its owner marks steps and writes notes with and without
+JavaScript, shares the link with a second browser that can only read, prints it, re-plans it
+when the catalog changes, and manages it from My paths; every page is accessible light and
+dark, on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
-from paths.models import Progress
+from paths.models import LearningPath, Note, Progress
+from paths.services import note_set
 from tests.browser.conftest import axe_violations
-from tests.factories import make_path
+from tests.factories import make_document, make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,12 +44,17 @@ def step(page, slug: str):
     return page.locator(f"#step-{slug}")
 
 
+def finish_text(page) -> str:
+    return page.locator(".path-totals div", has_text="Estimated finish").inner_text()
+
+
 def test_owner_marks_steps_with_javascript(live_server, page, page_problems, saved_path):
     sign_in_as_owner(page.context, live_server, saved_path)
     page.goto(live_server.url + saved_path.get_absolute_url())
     names = [name.strip() for name in page.locator("ol.path-steps > li h4").all_inner_texts()]
     assert names == ["Web Protocol", "Scripting Kit", "Web Framework"]
     page.evaluate("window.__sameDocument = true")
+    finish_before = finish_text(page)
 
     done = step(page, "web").get_by_role("button", name="Done")
     assert done.get_attribute("aria-pressed") == "false"
@@ -58,12 +66,15 @@ def test_owner_marks_steps_with_javascript(live_server, page, page_problems, sav
         step(page, "web").get_by_role("button", name="To do").get_attribute("aria-pressed")
         == "false"
     )
-    assert page.locator("#path-progress").inner_text().startswith("1 of 3 done")
+    assert page.locator("#path-progress-label").inner_text().startswith("1 of 3 steps done")
+    assert page.locator("#path-status progress").get_attribute("value") == "1"
+    assert finish_text(page) != finish_before  # 10 hours fewer to learn: an earlier day
     assert page.evaluate("document.activeElement.textContent.trim()") == "Done"
     assert page.evaluate("window.__sameDocument") is True
 
     step(page, "webfw").get_by_role("button", name="Skipped").click()
     step(page, "webfw").get_by_text("Status: Skipped").wait_for()
+    assert page.locator("#path-progress-label").inner_text().startswith("1 of 2 steps done")
     page.reload()
     assert step(page, "web").get_by_text("Status: Done").is_visible()
     assert (
@@ -77,7 +88,29 @@ def test_owner_marks_steps_with_javascript(live_server, page, page_problems, sav
     assert page_problems() == []
 
 
-def test_owner_marks_steps_without_javascript(live_server, nojs_page, saved_path):
+def test_owner_writes_a_note_with_javascript(live_server, page, page_problems, saved_path):
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + saved_path.get_absolute_url())
+    page.evaluate("window.__sameDocument = true")
+    web = step(page, "web")
+    web.get_by_text("Add a private note").click()
+    box = web.get_by_label("Note on Web Protocol")
+    box.fill("Read RFC 9110 <carefully>\nthen practise")
+    # Marking the step while the note is being typed leaves the typing alone.
+    web.get_by_role("button", name="Doing").click()
+    web.get_by_text("Status: Doing").wait_for()
+    assert box.input_value() == "Read RFC 9110 <carefully>\nthen practise"
+    web.get_by_role("button", name="Save note").click()
+    web.get_by_text("Note saved.").wait_for()
+    assert web.locator(".note-text").inner_text() == "Read RFC 9110 <carefully>\nthen practise"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Edit your note"
+    assert page.evaluate("window.__sameDocument") is True
+    assert Note.objects.get().text == "Read RFC 9110 <carefully>\nthen practise"
+    assert axe_violations(page) == []
+    assert page_problems() == []
+
+
+def test_owner_marks_steps_and_writes_notes_without_javascript(live_server, nojs_page, saved_path):
     page = nojs_page
     sign_in_as_owner(page.context, live_server, saved_path)
     page.goto(live_server.url + saved_path.get_absolute_url())
@@ -89,6 +122,60 @@ def test_owner_marks_steps_without_javascript(live_server, nojs_page, saved_path
         == "true"
     )
     assert Progress.objects.get().status == "doing"
+    assert page.locator("#path-progress-label").inner_text().startswith("0 of 3 steps done")
+
+    # <details> opens without JavaScript; the form is a plain post and redirect.
+    step(page, "scripting").get_by_text("Add a private note").click()
+    step(page, "scripting").get_by_label("Note on Scripting Kit").fill("Try argparse")
+    step(page, "scripting").get_by_role("button", name="Save note").click()
+    page.wait_for_url("**#step-scripting")
+    assert page.get_by_text("Your note is saved.").is_visible()
+    assert step(page, "scripting").locator(".note-text").inner_text() == "Try argparse"
+    # Without JavaScript there is nothing to copy with: the link is shown to select instead.
+    assert page.get_by_role("button", name="Copy link").count() == 0
+    assert (
+        page.get_by_label("Link to this path").input_value().endswith(saved_path.get_absolute_url())
+    )
+
+
+def test_sharing_the_link_with_a_second_browser(live_server, browser, saved_path):
+    owner_context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    sign_in_as_owner(owner_context, live_server, saved_path)
+    owner = owner_context.new_page()
+    owner.goto(live_server.url + saved_path.get_absolute_url())
+    step(owner, "web").get_by_role("button", name="Done").click()
+    step(owner, "web").get_by_text("Status: Done").wait_for()
+    step(owner, "web").get_by_text("Add a private note").click()
+    step(owner, "web").get_by_label("Note on Web Protocol").fill("Private thoughts")
+    step(owner, "web").get_by_role("button", name="Save note").click()
+    step(owner, "web").get_by_text("Note saved.").wait_for()
+    owner.get_by_role("button", name="Copy link").click()
+    owner.get_by_text("Link copied.").wait_for()
+    link = owner.evaluate("navigator.clipboard.readText()")
+    assert link == live_server.url + saved_path.get_absolute_url()
+
+    friend_context = browser.new_context()
+    friend = friend_context.new_page()
+    friend.goto(link)
+    assert friend.get_by_role("heading", name="Your learning path", level=1).is_visible()
+    assert friend.get_by_text("You are reading a shared path.").is_visible()
+    assert step(friend, "web").get_by_text("Status: Done").is_visible()
+    assert step(friend, "webfw").get_by_text("Status: To do").is_visible()
+    for name in ("To do", "Doing", "Done", "Skipped", "Save note", "Rename", "Delete"):
+        assert friend.get_by_role("button", name=name, exact=True).count() == 0
+        assert friend.get_by_role("link", name=name, exact=True).count() == 0
+    assert friend.get_by_text("Private thoughts").count() == 0
+    assert axe_violations(friend) == []
+    # Even a hand-made post changes nothing.
+    token = friend.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    response = friend.request.post(
+        live_server.url + f"/paths/{saved_path.token}/progress/web/",
+        form={"status": "todo", "csrfmiddlewaretoken": token},
+    )
+    assert response.status == 403
+    assert Progress.objects.get().status == "done"
+    friend_context.close()
+    owner_context.close()
 
 
 def test_anyone_else_reads_the_path_and_its_progress(live_server, browser, saved_path):
@@ -107,35 +194,100 @@ def test_anyone_else_reads_the_path_and_its_progress(live_server, browser, saved
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_path_page_is_accessible_and_fits(live_server, browser, saved_path, width):
+    note_set(
+        learner_id=saved_path.learner_id,
+        technology_slug="web",
+        text="A note\non two lines",
+        expected_version=0,
+    )
+    Progress.objects.create(learner=saved_path.learner, technology_slug="web", status="doing")
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         sign_in_as_owner(context, live_server, saved_path)
         page = context.new_page()
         page.goto(live_server.url + saved_path.get_absolute_url())
         assert page.get_by_role("img", name="Roadmap of your learning path").is_visible()
+        step(page, "scripting").get_by_text("Add a private note").click()  # an open editor too
         assert axe_violations(page) == [], (width, scheme)
         # The roadmap scrolls inside its frame; the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         context.close()
 
 
-def test_the_markdown_link(live_server, page, saved_path):
+def test_the_path_prints_without_navigation_or_controls(live_server, page, saved_path):
+    note_set(
+        learner_id=saved_path.learner_id, technology_slug="web", text="Mine", expected_version=0
+    )
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + saved_path.get_absolute_url())
+    page.emulate_media(media="print")
+    for hidden in ("header.site-header", "footer.site-footer", ".path-aside", "form", "button"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.get_by_role("heading", name="Your learning path").is_visible()
+    assert step(page, "webfw").get_by_text("Status: To do").is_visible()
+    assert step(page, "web").locator(".note-text").is_visible()  # the owner's own print
+    assert page.locator(".step-card").first.evaluate("e => getComputedStyle(e).breakInside") == (
+        "avoid"
+    )
+    for paper in ("A4", "Letter"):
+        assert page.pdf(format=paper).startswith(b"%PDF")
+
+
+def test_the_exports(live_server, page, saved_path):
     page.goto(live_server.url + saved_path.get_absolute_url())
     href = page.get_by_role("link", name="Markdown").get_attribute("href")
     response = page.request.get(live_server.url + href)
     assert response.ok and response.text().startswith("# Your learning path")
+    href = page.get_by_role("link", name="Calendar (.ics)").get_attribute("href")
+    response = page.request.get(live_server.url + href)
+    assert response.ok and response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert response.text().count("BEGIN:VEVENT") == 3
 
 
-def test_a_changed_catalog_offers_to_re_plan(live_server, page, saved_path, load_document):
-    from tests.factories import make_document
-
+def test_a_changed_catalog_shows_the_difference_and_re_plans_in_place(
+    live_server, page, saved_path, load_document
+):
     document = make_document()
     document["technologies"][1]["effort_hours"] = 12
     load_document(document)
+    Progress.objects.create(learner=saved_path.learner, technology_slug="web", status="done")
     sign_in_as_owner(page.context, live_server, saved_path)
-    page.goto(live_server.url + saved_path.get_absolute_url())
+    url = live_server.url + saved_path.get_absolute_url()
+    page.goto(url)
     assert page.get_by_text("The catalog has changed since this path was saved").is_visible()
+    assert page.get_by_text("Web Protocol: 10 → 12 hours").is_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Re-plan with the same answers").click()
-    page.wait_for_url(lambda url: saved_path.token not in url and "/paths/" in url)
-    assert page.get_by_text("47 hours").is_visible()
+    page.get_by_text("Your path now follows the current catalog.").wait_for()
+    assert page.url == url  # the same path, the same link
+    assert page.get_by_text("47 hours").first.is_visible()
+    assert step(page, "web").get_by_text("Status: Done").is_visible()
+    assert page.get_by_text("The catalog has changed").count() == 0
+    assert LearningPath.objects.get().snapshot["total_hours"] == 47
+
+
+def test_my_paths_rename_and_delete(live_server, page, page_problems, saved_path):
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="My paths").click()
+    page.get_by_role("heading", name="My paths", level=1).wait_for()
+    assert page.get_by_text("0 of 3 steps done").is_visible()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert axe_violations(page) == [], scheme
+    page.get_by_role("link", name=f"Rename {saved_path.name}").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Name").fill("Evenings <and> weekends")
+    page.get_by_role("button", name="Save name").click()
+    page.get_by_text("The path is now called “Evenings <and> weekends”.").wait_for()
+    assert page.get_by_role("link", name="Evenings <and> weekends", exact=True).is_visible()
+    page.get_by_role("link", name="Delete Evenings <and> weekends").click()
+    page.get_by_role("heading", name="Delete “Evenings <and> weekends”?").wait_for()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Keep it").click()
+    page.get_by_role("link", name="Delete Evenings <and> weekends").click()
+    page.get_by_role("button", name="Delete this path").click()
+    page.get_by_text("“Evenings <and> weekends” is deleted.").wait_for()
+    assert page.get_by_text("You have no saved paths yet.").is_visible()
+    assert not LearningPath.objects.exists()
+    assert page_problems() == []

@@ -1,4 +1,5 @@
-"""The Markdown export of a saved path (paths/markdown.py)."""
+"""The Markdown export of a saved path (paths/markdown.py): totals, progress, a checkbox per
+step with reasons, effort and resource links, and everything escaped."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from tests.factories import make_path
 SITE_LARGE = {"goal": ["site", "tools"], "size": ["large"]}
 
 
-def render(path, statuses=None) -> str:
+def render(path, statuses=None, name="") -> str:
     return path_markdown(
         snapshot=path.snapshot,
         statuses=statuses or {},
         url="https://example.org/paths/abc/",
-        started=date(2025, 1, 6),
+        today=date(2025, 1, 6),
+        name=name,
     )
 
 
@@ -24,7 +26,9 @@ def test_title_totals_and_stages(small_catalog):
     assert text.startswith("# Your learning path\n\n")
     assert "- Total effort: 45 hours\n" in text
     assert "- Weeks: 12 at 4 hours a week\n" in text
-    assert "- Estimated finish: 31 March 2025 (starting 6 January 2025)\n" in text
+    assert "- Progress: 0 of 3 steps done, 45 hours left\n" in text
+    # 10, 5 and 30 hours at 4 a week: 18 + 9 + 53 days from 6 January, the last on 26 March.
+    assert "- Estimated finish: 26 March 2025 (at this pace from 6 January 2025)\n" in text
     assert "- Online: <https://example.org/paths/abc/>\n" in text
     assert text.index("## Foundations") < text.index("## Core skills")
     assert text.endswith("\n") and not text.endswith("\n\n")
@@ -68,3 +72,21 @@ def test_an_empty_path(small_catalog):
 def test_curator_text_cannot_inject_markdown():
     assert escape("*bold* [link](x) <b>\n  next_line") == r"\*bold\* \[link\](x) \<b\> next\_line"
     assert link_target("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
+
+
+def test_progress_moves_the_totals_and_the_finish(small_catalog):
+    path = make_path(answers=SITE_LARGE, hours_per_week=4)
+    text = render(path, {"web": "done", "webfw": "skipped", "scripting": "doing"})
+    assert "- Progress: 1 of 2 steps done, 1 skipped, 5 hours left\n" in text
+    # Only scripting is left: 9 days from 6 January.
+    assert "- Estimated finish: 14 January 2025 (at this pace from 6 January 2025)\n" in text
+    assert "- [ ] **3. Web Framework** — 30 hours (Skipped)\n" in text
+    text = render(path, {"web": "done", "webfw": "done", "scripting": "done"})
+    assert "- Progress: 3 of 3 steps done, 0 hours left\n" in text
+    assert "- Estimated finish: every step is done\n" in text
+
+
+def test_the_path_name_is_escaped(small_catalog):
+    text = render(make_path(answers=SITE_LARGE), name="<script>*Mine*</script> [x](javascript:y)")
+    assert "For: \\<script\\>\\*Mine\\*\\</script\\> \\[x\\](javascript:y)\n" in text
+    assert "<script>" not in text

@@ -392,6 +392,28 @@ def test_a_catalog_edit_clears_answers_that_no_longer_fit(client, small_catalog,
     assert session_answers(client) == {"goal": ["site"]}
 
 
+def test_a_swapped_screen_shows_its_messages(client, small_catalog, load_document):
+    """A fragment has no base.html around it, so it carries the pending messages itself."""
+    client.post("/advisor/", {"answer": ["site", "tools"]})
+    client.post("/advisor/q/size/", {"answer": "small"})
+    document = make_document()
+    goal = document["questions"][0]
+    goal["choices"] = [choice for choice in goal["choices"] if choice["slug"] != "tools"]
+    load_document(document)
+    html = assert_fragment(client.get("/advisor/known/", **HTMX))
+    assert '<div class="messages" role="status"><ul>' in html
+    assert "The questionnaire has changed since you began" in html
+    # Shown once: the next full page has nothing left to show.
+    assert "The questionnaire has changed" not in body(client.get("/advisor/known/"))
+
+
+def test_a_full_page_shows_messages_once_through_the_layout(client, small_catalog):
+    client.post("/advisor/", {"answer": ["site"]})
+    html = body(client.get("/advisor/hours/", follow=True))
+    assert html.count("Please answer this question first.") == 1
+    assert html.index('<div class="messages" role="status">') < html.index('id="question-form"')
+
+
 def test_a_question_removed_by_a_catalog_edit(client, small_catalog, load_document):
     client.post("/advisor/", {"answer": ["site"]})
     document = make_document()

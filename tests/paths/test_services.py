@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,9 +15,9 @@ from django.utils import timezone
 from catalog.models import CatalogVersion
 from paths import catalog_cache
 from paths.learners import SESSION_KEY, is_owner, learner_for_request, learner_id_for_request
-from paths.models import Learner, LearningPath, Progress
+from paths.models import Learner, LearningPath, Note, Progress
 from paths.planner import build_plan, catalog_from_document, plan_to_api
-from paths.services import learner_create, path_create, progress_set
+from paths.services import learner_adopt, learner_create, note_set, path_create, progress_set
 from tests.factories import make_document, make_path
 
 # path_create ---------------------------------------------------------------------------------
@@ -191,3 +192,107 @@ def test_a_restarted_database_is_not_served_a_stale_catalog(small_catalog):
     first = catalog_cache.get_catalog_bundle()
     CatalogVersion.objects.update(changed_at=timezone.now() + timedelta(seconds=1))
     assert catalog_cache.get_catalog_bundle() is not first
+
+
+# learner_adopt --------------------------------------------------------------------------------
+
+
+def _set_updated(model, learner, slug, when):
+    model.objects.filter(learner=learner, technology_slug=slug).update(updated=when)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("ada", password="a-long-password-42")
+
+
+def test_a_new_account_takes_the_guest_learner_as_it_is(small_catalog, user):
+    guest = learner_create()
+    path = make_path(learner=guest)
+    progress_set(learner_id=guest.pk, technology_slug="web", status="done")
+    note_set(learner_id=guest.pk, technology_slug="web", text="n", expected_version=0)
+    adoption = learner_adopt(session_learner_id=guest.pk, user=user)
+    assert adoption.learner.pk == guest.pk and adoption.learner.user == user
+    assert (adoption.paths, adoption.progress, adoption.notes) == (1, 1, 1)
+    assert LearningPath.objects.get().token == path.token
+    assert Learner.objects.count() == 1
+
+
+def test_an_account_without_a_guest_gets_a_learner_once(db, user):
+    first = learner_adopt(session_learner_id=None, user=user)
+    assert not first.adopted_anything and first.learner.user == user
+    assert learner_adopt(session_learner_id=uuid.uuid4(), user=user).learner == first.learner
+    assert learner_adopt(session_learner_id=first.learner.pk, user=user).learner == first.learner
+    assert Learner.objects.count() == 1
+
+
+def test_an_existing_account_merges_the_guest_without_losing_anything(small_catalog, user):
+    own = learner_adopt(session_learner_id=None, user=user).learner
+    own_path = make_path(learner=own)
+    guest = learner_create()
+    guest_path = make_path(learner=guest)
+    earlier, later = timezone.now() - timedelta(days=2), timezone.now() - timedelta(days=1)
+    # Progress: one each alone, and two in both (the one set later wins either way).
+    progress_set(learner_id=own.pk, technology_slug="basics", status="done")
+    progress_set(learner_id=guest.pk, technology_slug="web", status="doing")
+    progress_set(learner_id=own.pk, technology_slug="webfw", status="done")
+    progress_set(learner_id=guest.pk, technology_slug="webfw", status="doing")
+    _set_updated(Progress, own, "webfw", earlier)
+    _set_updated(Progress, guest, "webfw", later)
+    progress_set(learner_id=own.pk, technology_slug="scripting", status="skipped")
+    progress_set(learner_id=guest.pk, technology_slug="scripting", status="todo")
+    _set_updated(Progress, own, "scripting", later)
+    _set_updated(Progress, guest, "scripting", earlier)
+    # Notes: one alone, two different (both kept, older first), two alike (one kept).
+    note_set(learner_id=guest.pk, technology_slug="web", text="guest web", expected_version=0)
+    note_set(learner_id=own.pk, technology_slug="webfw", text="own", expected_version=0)
+    note_set(learner_id=guest.pk, technology_slug="webfw", text="guest", expected_version=0)
+    _set_updated(Note, guest, "webfw", earlier)
+    note_set(learner_id=own.pk, technology_slug="basics", text="same", expected_version=0)
+    note_set(learner_id=guest.pk, technology_slug="basics", text="same", expected_version=0)
+
+    adoption = learner_adopt(session_learner_id=guest.pk, user=user)
+    assert adoption.learner == own
+    assert (adoption.paths, adoption.progress, adoption.notes) == (1, 2, 2)
+    assert not Learner.objects.filter(pk=guest.pk).exists()
+    assert set(LearningPath.objects.values_list("token", "learner")) == {
+        (own_path.token, own.pk),
+        (guest_path.token, own.pk),
+    }
+    assert Progress.objects.statuses(own.pk) == {
+        "basics": "done",
+        "web": "doing",
+        "webfw": "doing",
+        "scripting": "skipped",
+    }
+    assert Progress.objects.get(learner=own, technology_slug="webfw").updated == later
+    assert {slug: text for slug, (text, _) in Note.objects.texts(own.pk).items()} == {
+        "web": "guest web",
+        "webfw": "guest\n\nown",
+        "basics": "same",
+    }
+    assert Note.objects.get(learner=own, technology_slug="webfw").version == 2
+
+
+def test_another_accounts_learner_is_never_adopted(small_catalog, user, django_user_model):
+    other = django_user_model.objects.create_user("bob", password="a-long-password-42")
+    theirs = learner_adopt(session_learner_id=None, user=other).learner
+    make_path(learner=theirs)
+    adoption = learner_adopt(session_learner_id=theirs.pk, user=user)
+    assert adoption.learner != theirs and not adoption.adopted_anything
+    assert LearningPath.objects.get().learner == theirs
+
+
+def test_a_logged_in_request_always_gets_the_accounts_learner(small_catalog, user):
+    """A login that bypassed our views (the admin's) is caught up with on the next request."""
+    guest = learner_create()
+    path = make_path(learner=guest)
+    request = _request({SESSION_KEY: str(guest.pk)})
+    request.user = user
+    learner = learner_for_request(request, create=False)
+    assert learner.user == user and request.session[SESSION_KEY] == str(learner.pk)
+    assert LearningPath.objects.get().learner == learner
+    path.refresh_from_db()
+    other = _request()
+    other.user = user
+    assert is_owner(other, LearningPath.objects.select_related("learner").get(pk=path.pk))
