@@ -8,6 +8,7 @@ else reads it, and their posts are refused with 403 before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC
 from functools import wraps
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from advisor.page_cache import release, render_cached
 from advisor.types import HtmxHttpRequest
 from catalog.versioning import current_version
 from paths import questionnaire
@@ -360,14 +362,14 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     snapshot = path.snapshot
     statuses = Progress.objects.statuses(path.learner_id)
     notes = Note.objects.texts(path.learner_id) if owner else {}
-    version, _ = current_version()
+    version, changed_at = current_version()
     catalog_changed = version != path.catalog_version
-    # Only the owner can accept a re-plan, so only they pay for planning one.
-    replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
-    return render(
-        request,
-        PATH_TEMPLATE,
-        {
+    today = timezone.localdate()
+
+    def context() -> dict:
+        # Only the owner can accept a re-plan, so only they pay for planning one.
+        replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
+        return {
             "nav": "paths" if owner else None,
             "path": path,
             "snapshot": snapshot,
@@ -380,8 +382,23 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "note_max_length": Note.MAX_LENGTH,
             **_status_context(path, statuses),
             **_path_urls(path),
-        },
+        }
+
+    # The page is rendered again only when something it shows has changed.
+    state = repr((sorted(statuses.items()), sorted(notes.items()), path.name, path.updated))
+    key = "|".join(
+        [
+            "path",
+            path.token,
+            "owner" if owner else "reader",
+            hashlib.sha256(state.encode()).hexdigest(),
+            f"{version}.{changed_at}",
+            release(),
+            today.isoformat(),
+            request.get_host(),
+        ]
     )
+    return render_cached(request, PATH_TEMPLATE, context, key=key)
 
 
 @vary_on_headers("HX-Request")
