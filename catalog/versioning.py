@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 from collections.abc import Iterator
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -31,14 +32,26 @@ def bump_catalog_version() -> None:
             CatalogVersion.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
-def current_version() -> tuple[int, object]:
-    """The catalog version number and when it last changed (one query)."""
+def current_version() -> tuple[int, datetime.datetime | None]:
+    """The catalog version number and when it last changed (one query, on every page).
+
+    Plain SQL: this runs on every request, and the ORM's query compilation would cost more
+    than the query itself.
+    """
     from catalog.models import CatalogVersion
 
-    row = CatalogVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    table = connection.ops.quote_name(CatalogVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
     if row is None:
         return 0, None
-    return row
+    number, changed_at = row
+    if isinstance(changed_at, str):  # SQLite without type detection
+        changed_at = datetime.datetime.fromisoformat(changed_at)
+    if changed_at is not None and timezone.is_naive(changed_at):
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
+    return number, changed_at
 
 
 @contextlib.contextmanager
