@@ -11,6 +11,7 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,15 +46,12 @@ def _count_failure(key: str) -> None:
             cache.add(key, 1, FAILURE_WINDOW_SECONDS)
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing to check passwords after too many failures."""
+class LoginThrottleMixin:
+    """Refuse to check passwords after too many failures for the account or the address."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": (
-            "Too many failed attempts. Wait 15 minutes, or reset your password if you forgot it."
-        ),
-    }
+    throttled_message = (
+        "Too many failed attempts. Wait 15 minutes, or reset your password if you forgot it."
+    )
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username") or ""
@@ -62,13 +60,21 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             cache.get(account_key, 0) >= MAX_FAILURES_PER_ACCOUNT
             or cache.get(address_key, 0) >= MAX_FAILURES_PER_ADDRESS
         ):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+            raise ValidationError(self.throttled_message, code="throttled")
         try:
             return super().clean()
         except ValidationError:
             _count_failure(account_key)
             _count_failure(address_key)
             raise
+
+
+class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
+    """Django's login form, throttled."""
+
+
+class ThrottledAdminAuthenticationForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form, throttled the same way (one count for both forms)."""
 
 
 class SignUpForm(UserCreationForm):

@@ -1,11 +1,18 @@
-"""Response headers that Django's SecurityMiddleware does not set."""
+"""Site-wide middleware: headers Django does not set, request limits with a clear answer, and a
+styled 503 while the database is unreachable."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class SecurityHeadersMiddleware:
@@ -20,8 +27,77 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def refusal(status: int, title: str, message: str) -> HttpResponse:
+    """A styled error page that needs neither a request context nor the database."""
+    html = render_to_string("400.html", {"title": title, "message": message})
+    return HttpResponse(html, status=status)
+
+
+class RequestLimitsMiddleware:
+    """Read a posted form once, before anything else does, and refuse it clearly when it breaks
+    a limit: over DATA_UPLOAD_MAX_MEMORY_SIZE (413), over DATA_UPLOAD_MAX_NUMBER_FIELDS (400)
+    or unreadable (400). Nothing behind it (CSRF, sessions, views) runs for such a request.
+
+    Without this, the CSRF check is the first to read the form and Django answers a bare
+    "Bad Request (400)". Other bodies (JSON for /api/plan) are left to their views, which
+    answer in their own format.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            try:
+                request.POST  # noqa: B018 -- parse now, so the limits are met here
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                return refusal(
+                    413,
+                    "Too much to send",
+                    f"What you sent is larger than this site accepts ({limit // 1024:,} KB). "
+                    "Nothing was saved; go back and shorten it.",
+                )
+            except (TooManyFieldsSent, TooManyFilesSent):
+                return refusal(
+                    400,
+                    "Too many fields",
+                    f"The form had more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, "
+                    "more than any page here sends. Nothing was saved.",
+                )
+            except MultiPartParserError:
+                return refusal(
+                    400,
+                    "Unreadable form",
+                    "The form data could not be read. Nothing was saved; please try again.",
+                )
+        return self.get_response(request)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """True for the errors a database that is down, restarting or unreachable raises."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 with a Retry-After: the styled page (no context processors, no database), or the
+    API's error shape for /api/."""
+    if request.path.startswith("/api/"):
+        message = "The service cannot reach its database right now; try again in a minute."
+        response = JsonResponse({"errors": {"__all__": [message]}}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
-    """Answer a styled 503 when the database is unreachable, instead of a 500."""
+    """Answer a styled 503 when the database is unreachable, instead of a 500.
+
+    This catches what a view raises; advisor.views.server_error answers the same 503 for a
+    failure outside the view (saving the session, the layout of a 404 page), so no path
+    through the stack shows a 500 for an outage.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,11 +106,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.db import InterfaceError, OperationalError
-        from django.template.loader import render_to_string
-
-        if isinstance(exception, OperationalError | InterfaceError):
-            response = HttpResponse(render_to_string("503.html"), status=503)
-            response["Retry-After"] = "30"
-            return response
+        if is_database_unavailable(exception):
+            return database_unavailable(request)
         return None

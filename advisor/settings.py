@@ -7,6 +7,7 @@ to start without the values it needs, with a one-line message.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -67,16 +68,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The header middleware come first, so every response gets the headers: static files, and
+    # the answers of the middleware below that stop a request early.
     "django.middleware.security.SecurityMiddleware",
     "advisor.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
+    "advisor.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "advisor.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -120,7 +125,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A local file cannot go away under a kept connection: no health check per request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
@@ -161,7 +167,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Overridable so that a throwaway server (tests, `make soak`) collects into its own folder.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -174,6 +181,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
+# Served at the site's root: /favicon.ico, which browsers ask for on pages that name no icon
+# (the admin, Markdown and JSON responses); a 404 there is a console error.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Request size limits: a questionnaire answer or a plan request is a few kilobytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -185,7 +195,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page (hx-headers), never the cookie
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -219,7 +229,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+# A less guessable admin address cuts the noise of password-guessing bots (one or more
+# segments of letters, digits, ".", "_", "~" or "-"; blank means the default).
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+if not re.fullmatch(r"((?!\.+/)[A-Za-z0-9._~-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path such as 'staff-7f3a/': letters, digits, '.', '_', "
+        "'~' and '-' in segments separated by '/'."
+    )
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/paths/"

@@ -7,7 +7,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from advisor.accounts import ThrottledAdminAuthenticationForm
 from catalog.admin_views import catalog_export_yaml
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 handler404 = "advisor.views.page_not_found"
 handler500 = "advisor.views.server_error"

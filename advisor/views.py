@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advisor.middleware import database_unavailable, is_database_unavailable
 from advisor.page_cache import release, render_cached
 from catalog.selectors import home_categories
 from catalog.versioning import current_version
@@ -53,5 +57,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A styled 500 rendered without context processors that might fail again."""
-    return render(request, "500.html", status=500)
+    """A styled 500 that needs neither a request context nor the database.
+
+    Django calls this while handling the exception, so an outage that broke something outside
+    a view (saving the session, the layout of a 404 page) still gets the styled 503.
+    """
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return HttpResponse(render_to_string("500.html"), status=500)

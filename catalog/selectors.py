@@ -284,7 +284,7 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _web_address(url: str) -> str:
+def web_address(url: str) -> str:
     """`url` when it is an http(s) address, else "" (no javascript: or data: links)."""
     return url if url.lower().startswith(("https://", "http://")) else ""
 
@@ -339,7 +339,7 @@ class BrowseCatalog:
                 grouped.setdefault(resource["kind"], []).append(
                     BrowseResource(
                         title=resource["title"],
-                        url=_web_address(resource["url"]),
+                        url=web_address(resource["url"]),
                         kind=resource["kind"],
                     )
                 )
@@ -356,7 +356,7 @@ class BrowseCatalog:
                 highlights=tuple(technology["highlights"]),
                 checkpoints=tuple(technology["checkpoints"]),
                 effort_hours=technology["effort_hours"],
-                homepage=_web_address(technology["homepage"]),
+                homepage=web_address(technology["homepage"]),
                 categories=tuple(technology["categories"]),
                 prerequisites=tuple(
                     link(p["technology"], p["why"])

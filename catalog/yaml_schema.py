@@ -670,6 +670,8 @@ class _Validator:
         """
         value = mapping.get(key)
         if value is None:
+            if nonempty and key in mapping:  # `key: null` where at least one is required
+                self.error((*path, key), f"'{key}' must name at least one {nonempty}")
             return []
         if not isinstance(value, list):
             self.error((*path, key), f"'{key}' must be a list, got {_describe(value)}")

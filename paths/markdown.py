@@ -12,6 +12,7 @@ from datetime import date
 
 from django.utils.dateformat import format as format_date
 
+from catalog.selectors import web_address
 from paths.models import ProgressStatus
 from paths.schedule import finish_date
 from paths.snapshots import path_outline, progress_summary
@@ -85,10 +86,12 @@ def path_markdown(
                 lines += [f"    - {escape(item)}" for item in step["checkpoints"]]
             if step["resources"]:
                 lines.append("  - Resources:")
-                lines += [
-                    f"    - [{escape(item['title'])}]({link_target(item['url'])}) ({item['kind']})"
-                    for item in step["resources"]
-                ]
+                for item in step["resources"]:
+                    # Only web addresses become links; anything else is shown as plain text.
+                    url = web_address(item["url"])
+                    title = escape(item["title"])
+                    link = f"[{title}]({link_target(url)})" if url else title
+                    lines.append(f"    - {link} ({item['kind']})")
             for project in view.projects:
                 uses = ", ".join(escape(item["name"]) for item in project["uses"])
                 lines += [

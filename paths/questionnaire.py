@@ -81,7 +81,7 @@ def state_from_data(raw: object, catalog: PlannerCatalog) -> tuple[AdvisorState,
     answers, dropped = _clean_answers(catalog, raw.get("answers"))
     known = raw.get("known")
     if isinstance(known, list):
-        known = [slug for slug in known if slug in catalog.technology_by_slug]
+        known = [s for s in known if isinstance(s, str) and s in catalog.technology_by_slug]
     else:
         known = None
     hours = raw.get("hours_per_week")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from catalog.selectors import web_address
 from paths.catalog_cache import CatalogBundle
 from paths.models import ProgressStatus
 from paths.planner import Plan
@@ -42,7 +43,7 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
                 "alternatives": [named(slug) for slug in step.alternatives],
                 "checkpoints": list(step.checkpoints),
                 "resources": [
-                    {"title": item["title"], "url": item["url"], "kind": item["kind"]}
+                    {"title": item["title"], "url": web_address(item["url"]), "kind": item["kind"]}
                     for item in bundle.technology_documents[step.technology]["resources"]
                 ],
             }

@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -196,17 +197,19 @@ def _show_path(
     request: HtmxHttpRequest, bundle: CatalogBundle, state: AdvisorState
 ) -> HttpResponse:
     """Save the path ("Show my path") under a new token and go to it."""
-    learner = learner_for_request(request, create=True)
-    done = Progress.objects.done_slugs(learner.pk)
-    _, known = questionnaire.known_for_plan(bundle.planner, state, done)
-    # The state was checked against this same catalog, so the planner accepts it.
-    path = path_create(
-        learner=learner,
-        answers=state.answers,
-        known=known,
-        hours_per_week=questionnaire.hours_for_plan(state),
-        bundle=bundle,
-    )
+    # One transaction: a failure while saving the path leaves no learner without a path.
+    with transaction.atomic():
+        learner = learner_for_request(request, create=True)
+        done = Progress.objects.done_slugs(learner.pk)
+        _, known = questionnaire.known_for_plan(bundle.planner, state, done)
+        # The state was checked against this same catalog, so the planner accepts it.
+        path = path_create(
+            learner=learner,
+            answers=state.answers,
+            known=known,
+            hours_per_week=questionnaire.hours_for_plan(state),
+            bundle=bundle,
+        )
     return _redirect(request, path.get_absolute_url())
 
 
