@@ -66,12 +66,15 @@ def render_cached(
     context: dict | Callable[[], dict],
     *,
     key: str,
+    state: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """`render()`, served from the cache when `key` (plus the signed-in user) was seen before.
 
-    `key` must name everything the page depends on: the catalog version, the release, the
-    URL with its query string, and the variant (full page or fragment). `context` may be a
+    `key` names which page this is (its URL's meaning and variant) and `state` everything
+    that makes its content change (catalog version, release, progress…). One copy is kept per
+    key: a copy whose state is not the current one is rendered again and replaced, so the
+    cache holds one entry per page, however often its state changes. `context` may be a
     function, called only when the page has to be rendered.
     """
     context_for = context if callable(context) else lambda: context
@@ -81,16 +84,17 @@ def render_cached(
     user_id = user.pk if user is not None and user.is_authenticated else 0
     digest = hashlib.blake2b(f"{key}|{user_id}".encode(), digest_size=16).hexdigest()
     cache_key = f"page:{digest}"
+    state = f"{state}|{release()}"
     cached = cache.get(cache_key)
-    if cached is None:
+    if cached is None or cached[0] != state:
         setattr(request, _FLAG, True)
         try:
             response = render(request, template_name, context_for(), status=status)
         finally:
             setattr(request, _FLAG, False)
-        cached = (response["Content-Type"], response.content)
+        cached = (state, response["Content-Type"], response.content)
         cache.set(cache_key, cached, timeout=3600)
-    content_type, content = cached
+    _, content_type, content = cached
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     return HttpResponse(content, content_type=content_type, status=status)

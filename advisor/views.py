@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor.middleware import database_unavailable, is_database_unavailable
-from advisor.page_cache import release, render_cached
+from advisor.page_cache import render_cached
 from catalog.selectors import home_categories
 from catalog.versioning import current_version
 
@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         lambda: {"categories": home_categories()},
-        key=f"home|{number}|{changed_at}|{release()}",
+        key="home",
+        state=f"{number}|{changed_at}",
     )
 
 

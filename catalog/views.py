@@ -135,8 +135,11 @@ def _render(
         "nav": "catalog",
     }
     template_name = f"{template}#results" if fragment else template
-    key = f"{template_name}|{catalog.version_key}|{release()}|{request.get_full_path()}"
-    response = render_cached(request, template_name, context, key=key)
+    # The page's identity is its template, object and cleaned filters, never the raw query
+    # string: made-up parameters cannot each store a copy.
+    filters = context.get("filters")
+    key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
+    response = render_cached(request, template_name, context, key=key, state=catalog.version_key)
     return _finish(response, request, version, "fragment" if fragment else "page")
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from advisor.page_cache import release, render_cached
+from advisor.page_cache import render_cached
 from advisor.types import HtmxHttpRequest
 from catalog.versioning import current_version
 from paths import questionnaire
@@ -387,21 +387,17 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             **_path_urls(path),
         }
 
-    # The page is rendered again only when something it shows has changed.
-    state = repr((sorted(statuses.items()), sorted(notes.items()), path.name, path.updated))
-    key = "|".join(
+    # One cached copy per path and variant, rendered again only when what it shows changed.
+    key = f"path|{path.token}|{'owner' if owner else 'reader'}|{request.get_host()}"
+    shown = repr((sorted(statuses.items()), sorted(notes.items()), path.name, path.updated))
+    state = "|".join(
         [
-            "path",
-            path.token,
-            "owner" if owner else "reader",
-            hashlib.sha256(state.encode()).hexdigest(),
+            hashlib.sha256(shown.encode()).hexdigest(),
             f"{version}.{changed_at}",
-            release(),
             today.isoformat(),
-            request.get_host(),
         ]
     )
-    return render_cached(request, PATH_TEMPLATE, context, key=key)
+    return render_cached(request, PATH_TEMPLATE, context, key=key, state=state)
 
 
 @vary_on_headers("HX-Request")

@@ -162,3 +162,37 @@ def test_no_admin_form_of_the_default_catalog_comes_near_the_field_limit(client,
         html = client.get(url).content.decode()
         fields = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', html))
         assert 10 < len(fields) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS / 2, (url, len(fields))
+
+
+# --------------------------------------------------------------- the page cache stays small
+
+
+def page_entries() -> int:
+    """Whole pages held by this process's cache (LocMemCache; see advisor/page_cache.py)."""
+    from django.core.cache import cache
+
+    if not hasattr(cache, "_cache"):
+        pytest.skip("counts entries of the local-memory cache; REDIS_URL is set")
+    return sum(":page:" in key for key in cache._cache)
+
+
+def test_made_up_query_parameters_do_not_each_store_a_page(client, small_catalog):
+    client.get("/catalog/")
+    before = page_entries()
+    for number in range(30):
+        assert client.get(f"/catalog/?utm_source={number}").status_code == 200
+    assert page_entries() <= before + 1
+
+
+def test_a_path_keeps_one_cached_page_per_variant_whatever_its_history(client, small_catalog):
+    path = make_path(learner=learner_create())
+    act_as(client, path.learner)
+    step = path.snapshot["steps"][0]["technology"]
+    client.get(path.get_absolute_url())
+    Client().get(path.get_absolute_url())
+    before = page_entries()
+    for status in ["doing", "done", "skipped", "todo"] * 5:
+        client.post(f"/paths/{path.token}/progress/{step}/", {"status": status})
+        assert client.get(path.get_absolute_url()).status_code == 200
+        assert Client().get(path.get_absolute_url()).status_code == 200
+    assert page_entries() <= before
