@@ -8,18 +8,8 @@ from __future__ import annotations
 
 import random
 
-KINDS = (
-    "language",
-    "framework",
-    "library",
-    "stdlib",
-    "tool",
-    "platform",
-    "service",
-    "practice",
-)
-LEVELS = ("beginner", "intermediate", "advanced")
-RESOURCE_KINDS = ("docs", "tutorial", "course", "book", "video", "article")
+from catalog.yaml_schema import KINDS, LEVELS, RESOURCE_KINDS
+
 WEIGHTS = (-3, -2, -1, 1, 2, 3, 4, 5)
 
 # How many prerequisites a technology gets, with these odds: 1.5 on average.
