@@ -76,6 +76,8 @@ def gunicorn_server(tmp_path):
             "DJANGO_SECURE_SSL_REDIRECT": "1",
             "WEB_CONCURRENCY": "1",
             "GUNICORN_ACCESS_LOG": "/dev/null",
+            # Its own static folder: collectstatic must not race other servers of the suite.
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         }
     )
     env["DATABASE_URL"] = throwaway_database_url(tmp_path, "serve")
