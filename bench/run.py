@@ -25,11 +25,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
+
+from tests.process import throwaway_database_url  # noqa: E402
 
 SECRET = "bench-secret-key-" + "x" * 60
 
@@ -55,22 +57,6 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     if result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
     return result.stdout if capture else ""
-
-
-def fresh_database(name: str, tmp: Path) -> str:
-    """A URL for an empty database: SQLite in tmp, or a new PostgreSQL database."""
-    source = os.environ.get("DATABASE_URL", "")
-    if not source.startswith("postgres"):
-        return f"sqlite:///{tmp / (name + '.sqlite3')}"
-    import psycopg
-
-    parts = urlsplit(source)
-    database = f"{parts.path.lstrip('/') or 'backendpath'}_{name}"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    return urlunsplit(parts._replace(path="/" + database))
 
 
 SETUP_SCRIPT = """
@@ -212,7 +198,7 @@ def load_times(tmp: Path) -> dict[int, float]:
             generate, cwd=ROOT, check=True, capture_output=True,
             env=base_env(f"sqlite:///{tmp / 'generate.sqlite3'}"),
         )  # fmt: skip
-        env = base_env(fresh_database(f"bench_load_{size}", tmp))
+        env = base_env(throwaway_database_url(tmp, f"bench_load_{size}"))
         manage(env, "migrate", "--noinput")
         start = time.perf_counter()
         manage(env, "load_catalog", str(catalog))
@@ -227,7 +213,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
     tmp = Path(tempfile.mkdtemp(prefix="backendpath-bench-"))
-    database_url = fresh_database("bench", tmp)
+    database_url = throwaway_database_url(tmp, "bench")
     env = base_env(database_url)
     manage(env, "migrate", "--noinput")
     manage(env, "load_catalog")
