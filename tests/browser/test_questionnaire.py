@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 
@@ -61,7 +62,7 @@ def test_questionnaire_with_javascript(live_server, page, page_problems, small_c
     page.wait_for_url("**/advisor/q/size/")
     assert legend_text(page) == "How big is the site?"
     assert page.title().startswith("How big is the site?")
-    assert page.evaluate("document.activeElement.tagName") == "LEGEND"
+    expect(page.locator("#question-form legend")).to_be_focused()
     assert page.evaluate("window.__sameDocument") is True
     assert_accessible(page)
 
