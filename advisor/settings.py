@@ -151,7 +151,7 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "advisor.sessions"  # Django's db sessions, read without the ORM
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's path should outlive a browser restart
 
 AUTH_PASSWORD_VALIDATORS = [

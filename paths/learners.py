@@ -15,7 +15,7 @@ import uuid
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
-from paths.models import Learner, LearningPath
+from paths.models import Learner, LearningPath, PathHeader
 from paths.services import Adoption, learner_adopt, learner_create
 
 SESSION_KEY = "learner_id"
@@ -74,15 +74,18 @@ def learner_for_request(request: HttpRequest, *, create: bool) -> Learner | None
     return learner
 
 
-def is_owner(request: HttpRequest, path: LearningPath) -> bool:
+def is_owner(request: HttpRequest, path: LearningPath | PathHeader) -> bool:
     """True when the request comes from the path's learner: the session names it, or it is
     the logged-in user's (however they logged in).
 
-    No query of its own when the path was loaded with its learner (select_related) and the
-    request's user is loaded, as every page's header needs it anyway.
+    No query of its own when given a `PathHeader`, or a path loaded with its learner
+    (select_related), and the request's user is loaded, as every page's header needs it anyway.
     """
     learner_id = learner_id_for_request(request)
     if learner_id is not None and learner_id == path.learner_id:
         return True
     user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and path.learner.user_id == user.pk)
+    if user is None or not user.is_authenticated:
+        return False
+    owner_user_id = path.owner_user_id if isinstance(path, PathHeader) else path.learner.user_id
+    return owner_user_id == user.pk

@@ -9,10 +9,11 @@ re-plan or the deletion of a path.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
@@ -39,10 +40,70 @@ class Learner(models.Model):
         return f"learner {self.id}"
 
 
+def _plain_select(manager: models.Manager, sql: str, params: list) -> list[tuple]:
+    """Run `sql` on the manager's database: `{table}` is its model's table, and `{x}` names
+    a field's column. For the few queries on every saved-path page, where the ORM's query
+    compilation costs several times what the query does."""
+    connection = connections[manager.db]
+    meta = manager.model._meta
+    quote = connection.ops.quote_name
+    names = {field.name: quote(field.column) for field in meta.concrete_fields}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=quote(meta.db_table), **names), params)
+        return cursor.fetchall()
+
+
+def _learner_param(manager: models.Manager, learner_id: uuid.UUID) -> object:
+    """A learner id as the database stores it (a uuid on PostgreSQL, hex text on SQLite)."""
+    field = manager.model._meta.get_field("learner")
+    return field.get_db_prep_value(learner_id, connections[manager.db])
+
+
+@dataclass(frozen=True, slots=True)
+class PathHeader:
+    """What a saved path's page needs before it knows whether to render: who owns the path
+    and what its cached copy depends on. The snapshot (the heavy part) is left in the
+    database until the page is rendered."""
+
+    id: int
+    learner_id: uuid.UUID
+    owner_user_id: int | None
+    name: str
+    updated: str
+    catalog_version: int
+
+
 class LearningPathQuerySet(models.QuerySet):
     def for_learner(self, learner_id: uuid.UUID) -> LearningPathQuerySet:
         """The learner's paths, newest first."""
         return self.filter(learner_id=learner_id).order_by("-created", "-id")
+
+
+class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
+    def header(self, token: str) -> PathHeader | None:
+        """The path with this share token, without its snapshot and answers (one query)."""
+        quote = connections[self.db].ops.quote_name
+        learners = quote(Learner._meta.db_table)
+        learner_id = quote(Learner._meta.pk.column)
+        user_id = quote(Learner._meta.get_field("user").column)
+        rows = _plain_select(
+            self,
+            f"SELECT p.{{id}}, p.{{learner}}, l.{user_id}, p.{{name}}, p.{{updated}},"
+            f" p.{{catalog_version}} FROM {{table}} p JOIN {learners} l"
+            f" ON l.{learner_id} = p.{{learner}} WHERE p.{{token}} = %s",
+            [token],
+        )
+        if not rows:
+            return None
+        pk, learner_id, user_id, name, updated, catalog_version = rows[0]
+        return PathHeader(
+            id=pk,
+            learner_id=uuid.UUID(str(learner_id)),
+            owner_user_id=user_id,
+            name=name,
+            updated=str(updated),
+            catalog_version=catalog_version,
+        )
 
 
 class LearningPath(models.Model):
@@ -61,7 +122,7 @@ class LearningPath(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = LearningPathQuerySet.as_manager()
+    objects = LearningPathManager()
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -90,12 +151,13 @@ class ProgressStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-class ProgressQuerySet(models.QuerySet):
+class ProgressManager(models.Manager):
     def statuses(self, learner_id: uuid.UUID | None) -> dict[str, str]:
         """technology slug → status for one learner (one query; none without a learner)."""
         if learner_id is None:
             return {}
-        return dict(self.filter(learner_id=learner_id).values_list("technology_slug", "status"))
+        sql = "SELECT {technology_slug}, {status} FROM {table} WHERE {learner} = %s"
+        return dict(_plain_select(self, sql, [_learner_param(self, learner_id)]))
 
     def done_slugs(self, learner_id: uuid.UUID | None) -> set[str]:
         """The technologies a learner marked "Done" (one query; none without a learner)."""
@@ -122,7 +184,7 @@ class Progress(models.Model):
     status = models.CharField(max_length=10, choices=ProgressStatus.choices)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = ProgressQuerySet.as_manager()
+    objects = ProgressManager()
 
     class Meta:
         verbose_name_plural = "progress"
@@ -139,16 +201,14 @@ class Progress(models.Model):
         return f"{self.technology_slug}: {self.get_status_display()}"
 
 
-class NoteQuerySet(models.QuerySet):
+class NoteManager(models.Manager):
     def texts(self, learner_id: uuid.UUID | None) -> dict[str, tuple[str, int]]:
         """technology slug → (text, version) of a learner's notes (one query)."""
         if learner_id is None:
             return {}
-        rows = self.filter(learner_id=learner_id)
-        return {
-            slug: (text, version)
-            for slug, text, version in rows.values_list("technology_slug", "text", "version")
-        }
+        sql = "SELECT {technology_slug}, {text}, {version} FROM {table} WHERE {learner} = %s"
+        rows = _plain_select(self, sql, [_learner_param(self, learner_id)])
+        return {slug: (text, version) for slug, text, version in rows}
 
 
 class Note(models.Model):
@@ -168,7 +228,7 @@ class Note(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = NoteQuerySet.as_manager()
+    objects = NoteManager()
 
     class Meta:
         constraints = [

@@ -360,25 +360,31 @@ def path_list(request: HtmxHttpRequest) -> HttpResponse:
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
     else reads it with the owner's progress."""
-    path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
-    owner = is_owner(request, path)
-    snapshot = path.snapshot
-    statuses = Progress.objects.statuses(path.learner_id)
-    notes = Note.objects.texts(path.learner_id) if owner else {}
+    header = LearningPath.objects.header(token)
+    if header is None:
+        raise Http404("No such path.")
+    owner = is_owner(request, header)
+    statuses = Progress.objects.statuses(header.learner_id)
+    notes = Note.objects.texts(header.learner_id) if owner else {}
     version, changed_at = current_version()
-    catalog_changed = version != path.catalog_version
     today = timezone.localdate()
 
     def context() -> dict:
+        # Rendering is rare (the page is cached per state), so the full path and its snapshot
+        # are loaded only then.
+        path = LearningPath.objects.select_related("learner").filter(pk=header.id).first()
+        if path is None:  # deleted since the header was read
+            raise Http404("No such path.")
+        catalog_changed = version != path.catalog_version
         # Only the owner can accept a re-plan, so only they pay for planning one.
         replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
         return {
             "nav": "paths" if owner else None,
             "path": path,
-            "snapshot": snapshot,
+            "snapshot": path.snapshot,
             "owner": owner,
-            "outline": path_outline(snapshot, statuses, notes),
-            "roadmap": roadmap(snapshot),
+            "outline": path_outline(path.snapshot, statuses, notes),
+            "roadmap": roadmap(path.snapshot),
             "catalog_changed": catalog_changed,
             "replan": replan,
             "share_url": request.build_absolute_uri(path.get_absolute_url()),
@@ -388,12 +394,12 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         }
 
     # One cached copy per path and variant, rendered again only when what it shows changed.
-    key = f"path|{path.token}|{'owner' if owner else 'reader'}|{request.get_host()}"
-    shown = repr((sorted(statuses.items()), sorted(notes.items()), path.name, path.updated))
+    key = f"path|{token}|{'owner' if owner else 'reader'}|{request.get_host()}"
+    shown = repr((sorted(statuses.items()), sorted(notes.items()), header.name, header.updated))
     state = "|".join(
         [
             hashlib.sha256(shown.encode()).hexdigest(),
-            f"{version}.{changed_at}",
+            f"{version}.{changed_at}.{header.catalog_version}",
             today.isoformat(),
         ]
     )
