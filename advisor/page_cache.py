@@ -10,12 +10,17 @@ every page differ per visitor and are handled here:
 - the header's account links: the cache key includes the signed-in user's id.
 
 A page with a pending flash message is rendered afresh, so the message shows once.
+
+A cached copy is stored without the templates' indentation (a newline stands for any run of
+whitespace between two tags, which the browser reads the same way): the owner's view of a
+long path is a quarter smaller for it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -35,6 +40,9 @@ RELEASE_SOURCES = (
     "paths/*.py",
 )
 _FLAG = "_render_with_csrf_placeholder"
+# Whitespace between tags that holds a line break. Text from the catalog or a learner is
+# escaped, so `>` and `<` here are always markup; no template of ours uses <pre>.
+_INDENTATION = re.compile(rb">\s*\n\s*<")
 
 
 @functools.cache
@@ -92,9 +100,10 @@ def render_cached(
             response = render(request, template_name, context_for(), status=status)
         finally:
             setattr(request, _FLAG, False)
-        cached = (state, response["Content-Type"], response.content)
+        # Kept in pieces around the CSRF placeholder, joined with each visitor's token.
+        pieces = _INDENTATION.sub(b">\n<", response.content).split(CSRF_PLACEHOLDER.encode())
+        cached = (state, response["Content-Type"], pieces)
         cache.set(cache_key, cached, timeout=3600)
-    _, content_type, content = cached
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    _, content_type, pieces = cached
+    content = get_token(request).encode().join(pieces) if len(pieces) > 1 else pieces[0]
     return HttpResponse(content, content_type=content_type, status=status)

@@ -8,6 +8,7 @@ version and release; ETags let an unchanged page answer 304.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
@@ -122,24 +123,36 @@ def _render(
     version: tuple[int, object],
     catalog: BrowseCatalog,
     template: str,
-    context: dict,
+    context: Callable[[], dict],
     *,
+    filters: Filters | None = None,
     fragment: bool = False,
 ) -> HttpResponse:
-    """Render a catalog page, or only its #results fragment for an HTMX swap."""
-    context = {
-        **context,
-        "catalog": catalog,
-        "cache_version": f"{catalog.version_key}.{release()}",  # {% cache %} key part
-        "fragment": fragment,
-        "nav": "catalog",
-    }
+    """Render a catalog page, or only its #results fragment for an HTMX swap.
+
+    `context` is called only when the page is not in the cache, so grouping, filtering and
+    ranking the catalog cost nothing on the requests served from it.
+    """
+
+    def full_context() -> dict:
+        return {
+            **context(),
+            "filters": filters,
+            "kinds": catalog.kinds,
+            "levels": catalog.levels,
+            "catalog": catalog,
+            "cache_version": f"{catalog.version_key}.{release()}",  # {% cache %} key part
+            "fragment": fragment,
+            "nav": "catalog",
+        }
+
     template_name = f"{template}#results" if fragment else template
     # The page's identity is its template, object and cleaned filters, never the raw query
     # string: made-up parameters cannot each store a copy.
-    filters = context.get("filters")
     key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
-    response = render_cached(request, template_name, context, key=key, state=catalog.version_key)
+    response = render_cached(
+        request, template_name, full_context, key=key, state=catalog.version_key
+    )
     return _finish(response, request, version, "fragment" if fragment else "page")
 
 
@@ -163,16 +176,16 @@ def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
         return not_modified
     catalog = browse_catalog(version)
     filters = _filters(request)
-    context = {"filters": filters, "kinds": catalog.kinds, "levels": catalog.levels}
-    if filters.query:
-        context.update(_search_context(catalog, filters))
-    else:
+
+    def context() -> dict:
+        if filters.query:
+            return _search_context(catalog, filters)
         groups = catalog.groups(kind=filters.kind, level=filters.level)
         shown = {technology.slug for _, technologies in groups for technology in technologies}
-        context.update({"groups": groups, "total": len(shown)})
-    return _render(
-        request, version, catalog, "catalog/catalog_index.html", context, fragment=fragment
-    )
+        return {"groups": groups, "total": len(shown)}
+
+    template = "catalog/catalog_index.html"
+    return _render(request, version, catalog, template, context, filters=filters, fragment=fragment)
 
 
 @require_GET
@@ -185,12 +198,15 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = catalog.category_by_slug.get(slug)
     if category is None:
         raise Http404("No such category.")
-    technologies = catalog.select(category.technologies)
-    context = {
-        "category": category,
-        "technologies": technologies,
-        "total_hours": sum(technology.effort_hours for technology in technologies),
-    }
+
+    def context() -> dict:
+        technologies = catalog.select(category.technologies)
+        return {
+            "category": category,
+            "technologies": technologies,
+            "total_hours": sum(technology.effort_hours for technology in technologies),
+        }
+
     return _render(request, version, catalog, "catalog/category_detail.html", context)
 
 
@@ -204,18 +220,21 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technology = catalog.technologies.get(slug)
     if technology is None:
         raise Http404("No such technology.")
-    context = {
-        "technology": technology,
-        "categories": [
-            catalog.category_by_slug[category]
-            for category in technology.categories
-            if category in catalog.category_by_slug
-        ],
-        "chain": catalog.chain(slug),
-        "diagram": catalog.diagram(slug),
-        "unlocks": catalog.unlocks[slug],
-        "projects": catalog.projects[slug],
-    }
+
+    def context() -> dict:
+        return {
+            "technology": technology,
+            "categories": [
+                catalog.category_by_slug[category]
+                for category in technology.categories
+                if category in catalog.category_by_slug
+            ],
+            "chain": catalog.chain(slug),
+            "diagram": catalog.diagram(slug),
+            "unlocks": catalog.unlocks[slug],
+            "projects": catalog.projects[slug],
+        }
+
     return _render(request, version, catalog, "catalog/technology_detail.html", context)
 
 
@@ -230,7 +249,9 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         return not_modified
     catalog = browse_catalog(version)
     filters = _filters(request)
-    context = {"filters": filters, "kinds": catalog.kinds, "levels": catalog.levels}
-    if filters.query:
-        context.update(_search_context(catalog, filters))
-    return _render(request, version, catalog, "catalog/search.html", context, fragment=fragment)
+
+    def context() -> dict:
+        return _search_context(catalog, filters) if filters.query else {}
+
+    template = "catalog/search.html"
+    return _render(request, version, catalog, template, context, filters=filters, fragment=fragment)

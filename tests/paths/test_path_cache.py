@@ -67,3 +67,16 @@ def test_two_owners_tabs_each_get_a_working_csrf_token(owner, client):
         f"/paths/{owner.token}/progress/web/", {"status": "doing", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
+
+
+def test_a_cached_page_keeps_a_notes_line_breaks_indentation_and_brackets(client, owner):
+    text = "First line\n    indented <b>not bold</b>\n\n  > quoted"
+    note_set(learner_id=owner.learner_id, technology_slug="web", text=text, expected_version=0)
+    url = owner.get_absolute_url()
+    client.get(url)
+    html = client.get(url).content.decode()  # served from the cache, indentation removed
+    escaped = "First line\n    indented &lt;b&gt;not bold&lt;/b&gt;\n\n  &gt; quoted"
+    assert f'<p class="note-text">{escaped}</p>' in html
+    assert f">{escaped}</textarea>" in html
+    # The templates' own indentation is gone.
+    assert "\n        <li" not in html
