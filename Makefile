@@ -1,6 +1,6 @@
 # Backend Path. `make run` serves the app on SQLite; `make test` runs the whole suite.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 

@@ -1,7 +1,19 @@
-"""WSGI entry point: `gunicorn advisor.wsgi`."""
+"""WSGI entry point: `gunicorn advisor.wsgi`.
+
+gunicorn runs with `--preload` (bin/serve), so this module is imported once, in the master,
+and every worker is forked from it. Before that fork the master does the work each worker
+would otherwise repeat on its first requests, and that a worker recycled by
+`--max-requests` would repeat again: it compiles every template of ours and names the
+release (a hash of the templates, static files and code). Then `gc.freeze()` moves what is
+loaded into the permanent generation, so a worker's full garbage collections no longer walk
+Django's ~70,000 import-time objects (each one had cost ~40 ms, a p99 spike in `make bench`)
+and the pages holding them stay shared between workers instead of being copied on write.
+Nothing here touches the database: no connection is opened before the fork.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -9,3 +21,19 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    from advisor.page_cache import release
+
+    release()
+    templates = settings.BASE_DIR / "templates"
+    for path in sorted(templates.rglob("*.html")):
+        get_template(path.relative_to(templates).as_posix())
+
+
+_warm_up()
+gc.freeze()
