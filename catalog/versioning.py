@@ -32,21 +32,35 @@ def bump_catalog_version() -> None:
             CatalogVersion.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
+VERSION_SQL = "SELECT number, changed_at FROM {table} WHERE id = 1"
+
+
+def version_table() -> str:
+    """The quoted name of the catalog version's table, for queries that read it."""
+    from catalog.models import CatalogVersion
+
+    return connection.ops.quote_name(CatalogVersion._meta.db_table)
+
+
 def current_version() -> tuple[int, datetime.datetime | None]:
     """The catalog version number and when it last changed (one query, on every page).
 
     Plain SQL: this runs on every request, and the ORM's query compilation would cost more
     than the query itself.
     """
-    from catalog.models import CatalogVersion
-
-    table = connection.ops.quote_name(CatalogVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = 1")  # noqa: S608
+        cursor.execute(VERSION_SQL.format(table=version_table()))
         row = cursor.fetchone()
-    if row is None:
+    return version_from_row(*row) if row else (0, None)
+
+
+def version_from_row(
+    number: int | None, changed_at: datetime.datetime | str | None
+) -> tuple[int, datetime.datetime | None]:
+    """(number, changed_at) as read by plain SQL, in the form `current_version()` returns.
+    No row (NULLs from an outer join) is version 0."""
+    if number is None:
         return 0, None
-    number, changed_at = row
     if isinstance(changed_at, str):  # SQLite without type detection
         changed_at = datetime.datetime.fromisoformat(changed_at)
     if changed_at is not None and timezone.is_naive(changed_at):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.urls import reverse
 
+from catalog.versioning import VERSION_SQL, version_from_row, version_table
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -61,9 +63,10 @@ def _learner_param(manager: models.Manager, learner_id: uuid.UUID) -> object:
 
 @dataclass(frozen=True, slots=True)
 class PathHeader:
-    """What a saved path's page needs before it knows whether to render: who owns the path
-    and what its cached copy depends on. The snapshot (the heavy part) is left in the
-    database until the page is rendered."""
+    """What a saved path's page needs before it knows whether to render: who owns the path,
+    what its cached copy depends on, and the catalog's current version (read in the same
+    query, as `catalog.versioning.current_version()` would). The snapshot (the heavy part)
+    is left in the database until the page is rendered."""
 
     id: int
     learner_id: uuid.UUID
@@ -71,6 +74,7 @@ class PathHeader:
     name: str
     updated: str
     catalog_version: int
+    catalog_now: tuple[int, datetime | None]
 
 
 class LearningPathQuerySet(models.QuerySet):
@@ -81,7 +85,8 @@ class LearningPathQuerySet(models.QuerySet):
 
 class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
     def header(self, token: str) -> PathHeader | None:
-        """The path with this share token, without its snapshot and answers (one query)."""
+        """The path with this share token, without its snapshot and answers, and the
+        catalog's current version (one query)."""
         quote = connections[self.db].ops.quote_name
         learners = quote(Learner._meta.db_table)
         learner_id = quote(Learner._meta.pk.column)
@@ -89,13 +94,15 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
         rows = _plain_select(
             self,
             f"SELECT p.{{id}}, p.{{learner}}, l.{user_id}, p.{{name}}, p.{{updated}},"
-            f" p.{{catalog_version}} FROM {{table}} p JOIN {learners} l"
-            f" ON l.{learner_id} = p.{{learner}} WHERE p.{{token}} = %s",
+            f" p.{{catalog_version}}, v.number, v.changed_at"
+            f" FROM {{table}} p JOIN {learners} l ON l.{learner_id} = p.{{learner}}"
+            f" LEFT JOIN ({VERSION_SQL.format(table=version_table())}) v ON 1 = 1"
+            f" WHERE p.{{token}} = %s",
             [token],
         )
         if not rows:
             return None
-        pk, learner_id, user_id, name, updated, catalog_version = rows[0]
+        pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = rows[0]
         return PathHeader(
             id=pk,
             learner_id=uuid.UUID(str(learner_id)),
@@ -103,7 +110,41 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
             name=name,
             updated=str(updated),
             catalog_version=catalog_version,
+            catalog_now=version_from_row(number, changed_at),
         )
+
+
+def learner_marks(
+    learner_id: uuid.UUID, *, notes: bool
+) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    """A learner's statuses (slug → status) and, with `notes`, their notes (slug → (text,
+    version)), in one query: what `Progress.objects.statuses()` and `Note.objects.texts()`
+    return, for the saved path page, which needs both on every request."""
+    if not notes:
+        return Progress.objects.statuses(learner_id), {}
+    progress = Progress._meta
+    note = Note._meta
+    quote = connections[Progress.objects.db].ops.quote_name
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    sql = (
+        f"SELECT {column(progress, 'technology_slug')}, {column(progress, 'status')},"
+        f" NULL, NULL FROM {quote(progress.db_table)} WHERE {column(progress, 'learner')} = %s"
+        f" UNION ALL SELECT {column(note, 'technology_slug')}, NULL, {column(note, 'text')},"
+        f" {column(note, 'version')} FROM {quote(note.db_table)}"
+        f" WHERE {column(note, 'learner')} = %s"
+    )
+    learner = _learner_param(Progress.objects, learner_id)
+    statuses: dict[str, str] = {}
+    texts: dict[str, tuple[str, int]] = {}
+    for slug, status, text, version in _plain_select(Progress.objects, sql, [learner, learner]):
+        if status is not None:
+            statuses[slug] = status
+        else:
+            texts[slug] = (text, version)
+    return statuses, texts
 
 
 class LearningPath(models.Model):

@@ -35,7 +35,7 @@ from paths.forms import HoursForm, KnownForm, NoteForm, PathRenameForm, Question
 from paths.ical import path_calendar
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
-from paths.models import LearningPath, Note, Progress, ProgressStatus
+from paths.models import LearningPath, Note, Progress, ProgressStatus, learner_marks
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, implied_known, path_candidates
 from paths.questionnaire import AdvisorState, Screen
 from paths.replanning import replan_preview
@@ -364,9 +364,8 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if header is None:
         raise Http404("No such path.")
     owner = is_owner(request, header)
-    statuses = Progress.objects.statuses(header.learner_id)
-    notes = Note.objects.texts(header.learner_id) if owner else {}
-    version, changed_at = current_version()
+    statuses, notes = learner_marks(header.learner_id, notes=owner)
+    version, changed_at = header.catalog_now
     today = timezone.localdate()
 
     def context() -> dict:

@@ -349,16 +349,16 @@ def test_query_budget(client, load_document, django_assert_max_num_queries, size
     for slug in steps[:3]:
         progress_set(learner_id=learner.pk, technology_slug=slug, status="done")
         note_set(learner_id=learner.pk, technology_slug=slug, text="A note.", expected_version=0)
-    # Session, the path's owner and state, statuses, notes and the catalog version; the
+    # Session, the path's owner and state with the catalog version, statuses with notes; the
     # first visit also loads the snapshot to render the page, later ones are served cached.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         assert client.get(path.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         assert client.get(path.get_absolute_url()).status_code == 200
     # A reader: no session, no notes.
-    with django_assert_max_num_queries(4):
-        assert Client().get(path.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(3):
+        assert Client().get(path.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(2):
         assert Client().get(path.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(f"/paths/{path.token}.md").status_code == 200
@@ -384,7 +384,7 @@ def test_query_budget_of_a_logged_in_owner(
     learner = django_user_model.objects.get().learner
     path = make_path(learner=learner, answers=first_choice_answers(document))
     # One more than a guest: the user, whom the header needs anyway.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert "Rename" in body(client.get(path.get_absolute_url()))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         assert "Rename" in body(client.get(path.get_absolute_url()))
