@@ -18,7 +18,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from tests.process import throwaway_database_url  # noqa: E402
+from tests.process import free_port, throwaway_database_url  # noqa: E402
+from tests.process import manage as run_manage  # noqa: E402
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return run_manage(env, *args, timeout=None, failure=SystemExit)
+
 
 SECRET = "bench-secret-key-" + "x" * 60
 
@@ -49,15 +54,6 @@ def base_env(database_url: str) -> dict[str, str]:
         }
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout if capture else ""
 
 
 SETUP_SCRIPT = """
@@ -84,12 +80,6 @@ print(json.dumps({
     "answers": first_choice_answers(document),
 }))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:

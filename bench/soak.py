@@ -30,7 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.process import process_env, throwaway_database_url  # noqa: E402
+from tests.process import free_port, process_env, throwaway_database_url  # noqa: E402
+from tests.process import manage as run_manage  # noqa: E402
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return run_manage(env, *args, timeout=None, failure=SystemExit)
+
 
 PYTHON = sys.executable
 # A worker may grow this much after the warm-up: caches fill to their bounds, the allocator
@@ -169,23 +175,6 @@ def lua_table(data: dict) -> str:
         else:
             items.append(f"{key} = {lua_string(value)}")
     return "{" + ", ".join(items) + "}"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
 
 
 def workers(master: int) -> list[int]:

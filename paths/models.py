@@ -89,13 +89,13 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
         catalog's current version (one query)."""
         quote = connections[self.db].ops.quote_name
         learners = quote(Learner._meta.db_table)
-        learner_id = quote(Learner._meta.pk.column)
+        learner_pk = quote(Learner._meta.pk.column)
         user_id = quote(Learner._meta.get_field("user").column)
         rows = _plain_select(
             self,
             f"SELECT p.{{id}}, p.{{learner}}, l.{user_id}, p.{{name}}, p.{{updated}},"
             f" p.{{catalog_version}}, v.number, v.changed_at"
-            f" FROM {{table}} p JOIN {learners} l ON l.{learner_id} = p.{{learner}}"
+            f" FROM {{table}} p JOIN {learners} l ON l.{learner_pk} = p.{{learner}}"
             f" LEFT JOIN ({VERSION_SQL.format(table=version_table())}) v ON 1 = 1"
             f" WHERE p.{{token}} = %s",
             [token],

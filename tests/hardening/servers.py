@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.process import process_env
+from tests.process import free_port, process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -27,12 +27,6 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "hardening-" + "s3cr3t-" * 10,
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -70,20 +64,6 @@ def request(
         return Response(answer.status, answer.headers, answer.read(), time.monotonic() - started)
     finally:
         connection.close()
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
 
 
 def server_env(database_url: str, **overrides: str) -> dict[str, str]:

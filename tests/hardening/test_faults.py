@@ -24,8 +24,8 @@ from paths import questionnaire
 from paths.models import Learner, LearningPath, Note, Progress
 from paths.services import learner_create
 from tests.factories import act_as, make_path
-from tests.hardening.servers import Browser, TcpProxy, manage, serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import Browser, TcpProxy, serve, server_env
+from tests.process import manage, throwaway_database_url
 
 ANSWERED = {"goal": ["site", "tools"], "size": ["large"]}
 

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from tests.hardening.servers import Browser, manage, request, serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import Browser, request, serve, server_env
+from tests.process import manage, throwaway_database_url
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 
