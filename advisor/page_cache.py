@@ -9,7 +9,8 @@ every page differ per visitor and are handled here:
   visitor's own token;
 - the header's account links: the cache key includes the signed-in user's id.
 
-A page with a pending flash message is rendered afresh, so the message shows once.
+A page with a pending flash message is rendered afresh, so the message shows once; so is
+every page in development (`DEBUG`), where templates change under the running server.
 
 A cached copy is stored without the templates' indentation (a newline stands for any run of
 whitespace between two tags, which the browser reads the same way): the owner's view of a
@@ -86,7 +87,8 @@ def render_cached(
     function, called only when the page has to be rendered.
     """
     context_for = context if callable(context) else lambda: context
-    if get_messages(request):
+    # In development (DEBUG) every request renders, so an edited template shows at once.
+    if settings.DEBUG or get_messages(request):
         return render(request, template_name, context_for(), status=status)
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and user.is_authenticated else 0

@@ -69,3 +69,19 @@ def test_a_signed_in_visitor_never_gets_an_anonymous_copy_or_someone_elses(
     html = grace.get(url).content.decode()
     assert "grace-hopper" in html and "ada-lovelace" not in html
     assert "Log in" in anonymous.get(url).content.decode()
+
+
+def test_in_development_every_request_renders_so_template_edits_show(
+    client, small_catalog, settings
+):
+    from django.core.cache import cache
+
+    if not hasattr(cache, "_cache"):
+        pytest.skip("counts entries of the local-memory cache; REDIS_URL is set")
+    settings.DEBUG = True
+    cache.clear()
+    assert client.get("/catalog/").status_code == 200
+    assert not any(":page:" in key for key in cache._cache)
+    settings.DEBUG = False
+    assert client.get("/catalog/").status_code == 200
+    assert any(":page:" in key for key in cache._cache)
