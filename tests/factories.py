@@ -182,3 +182,14 @@ def act_as(client, learner) -> None:
     session = client.session
     session["learner_id"] = str(learner.pk)
     session.save()
+
+
+def shipped_catalog_size() -> int:
+    """How many technologies the shipped catalog (fixtures/catalog.yaml) holds, whatever it
+    holds: query budgets are pinned at a hundred times that size too."""
+    from django.conf import settings
+
+    from catalog.yaml_schema import parse_catalog
+
+    shipped = parse_catalog((settings.BASE_DIR / "fixtures" / "catalog.yaml").read_bytes())
+    return len(shipped["technologies"])

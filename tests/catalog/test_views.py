@@ -373,6 +373,19 @@ def test_every_page_runs_a_fixed_number_of_queries_on_1000_technologies(
     )
 
 
+def test_every_page_runs_a_fixed_number_of_queries_at_100_times_the_default_catalog(
+    client, load_document, django_assert_max_num_queries, django_assert_num_queries
+):
+    from catalog.generator import generate_document
+    from tests.factories import shipped_catalog_size
+
+    document = generate_document(100 * shipped_catalog_size())
+    load_document(document)
+    assert_fixed_queries(
+        client, page_urls(document), django_assert_max_num_queries, django_assert_num_queries
+    )
+
+
 # ------------------------------------------------------------------- conditional requests
 
 

@@ -15,7 +15,13 @@ from catalog.generator import generate_document
 from paths.models import LearningPath, Progress
 from paths.schedule import step_days
 from paths.services import learner_create, note_set, path_rename, progress_set
-from tests.factories import act_as, first_choice_answers, make_document, make_path
+from tests.factories import (
+    act_as,
+    first_choice_answers,
+    make_document,
+    make_path,
+    shipped_catalog_size,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # goal=site, size=large: basics is known, so the path is web → webfw, and project "site"
@@ -336,9 +342,12 @@ def test_markdown_view(client, owner):
 # Query budgets ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", ["small", 1000])
+@pytest.mark.parametrize("size", ["small", 1000, "100x shipped"])
 def test_query_budget(client, load_document, django_assert_max_num_queries, size):
-    document = make_document() if size == "small" else generate_document(size)
+    if size == "small":
+        document = make_document()
+    else:
+        document = generate_document(100 * shipped_catalog_size() if size != 1000 else 1000)
     load_document(document)
     learner = learner_create()
     act_as(client, learner)
