@@ -165,10 +165,14 @@ def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
     }
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
-    """Every category with its technologies, foundations first; filters and a search box."""
+def _filtered_page(
+    request: HtmxHttpRequest,
+    template: str,
+    context: Callable[[BrowseCatalog, Filters], dict],
+) -> HttpResponse:
+    """A page with the filter form (the catalog and search): a 304 when the visitor's copy is
+    current, else the page, or its #results fragment for an HTMX swap. `context` gets the
+    catalog and the cleaned filters, and runs only when the page is rendered."""
     version = current_version()
     fragment = _is_fragment(request)
     variant = "fragment" if fragment else "page"
@@ -176,16 +180,30 @@ def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
         return not_modified
     catalog = browse_catalog(version)
     filters = _filters(request)
+    return _render(
+        request,
+        version,
+        catalog,
+        template,
+        lambda: context(catalog, filters),
+        filters=filters,
+        fragment=fragment,
+    )
 
-    def context() -> dict:
+
+@require_GET
+@vary_on_headers("HX-Request")
+def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
+    """Every category with its technologies, foundations first; filters and a search box."""
+
+    def context(catalog: BrowseCatalog, filters: Filters) -> dict:
         if filters.query:
             return _search_context(catalog, filters)
         groups = catalog.groups(kind=filters.kind, level=filters.level)
         shown = {technology.slug for _, technologies in groups for technology in technologies}
         return {"groups": groups, "total": len(shown)}
 
-    template = "catalog/catalog_index.html"
-    return _render(request, version, catalog, template, context, filters=filters, fragment=fragment)
+    return _filtered_page(request, "catalog/catalog_index.html", context)
 
 
 @require_GET
@@ -242,16 +260,8 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Ranked search over names, slugs, summaries and highlights; live with HTMX."""
-    version = current_version()
-    fragment = _is_fragment(request)
-    variant = "fragment" if fragment else "page"
-    if (not_modified := _not_modified(request, version, variant)) is not None:
-        return not_modified
-    catalog = browse_catalog(version)
-    filters = _filters(request)
 
-    def context() -> dict:
+    def context(catalog: BrowseCatalog, filters: Filters) -> dict:
         return _search_context(catalog, filters) if filters.query else {}
 
-    template = "catalog/search.html"
-    return _render(request, version, catalog, template, context, filters=filters, fragment=fragment)
+    return _filtered_page(request, "catalog/search.html", context)
