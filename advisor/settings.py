@@ -144,11 +144,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis holds only copies, so while it is unreachable the app serves without it
+    # (advisor/cache_backend.py): pages are rendered afresh, nothing answers 500.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advisor.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "backendpath",
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "backendpath"),
             "TIMEOUT": 3600,
         }
     }

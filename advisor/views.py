@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -37,19 +38,40 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def cache_status() -> str:
+    """The shared cache: ok, unavailable (Redis set but not answering) or local (no Redis)."""
+    backend = caches["default"]
+    ping = getattr(backend, "ping", None)
+    if ping is None:
+        return "local"
+    return "ok" if ping() else "unavailable"
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers a trivial query."""
+    """Readiness: the database answers a trivial query.
+
+    The shared cache is reported but does not decide: without Redis every page is still
+    served (rendered afresh), so taking every app server out of the load balancer because
+    the cache is down would turn a slower site into no site. docs/operations.md says so.
+    """
+    cache = cache_status()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
         return JsonResponse(
-            {"status": "unavailable", "reason": f"database: {type(error).__name__}"}, status=503
+            {
+                "status": "unavailable",
+                "reason": f"database: {type(error).__name__}",
+                "database": "unavailable",
+                "cache": cache,
+            },
+            status=503,
         )
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

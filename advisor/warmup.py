@@ -20,8 +20,10 @@ logger = logging.getLogger(__name__)
 def warm_worker() -> None:
     """Build this process's read models of the current catalog; never raise.
 
-    When the database does not answer, the worker starts cold (pages answer 503 until the
-    database is back, as they would anyway) instead of failing to boot.
+    Warming is only a head start: when the database (or anything else) fails, the worker
+    starts cold and builds them on its first request, as it would without this. A worker
+    whose `post_worker_init` raised would exit with gunicorn's boot-error code, and the
+    master would then shut the whole server down, so nothing may escape from here.
     """
     from catalog.selectors import browse_catalog
     from catalog.versioning import current_version
@@ -32,4 +34,7 @@ def warm_worker() -> None:
         get_catalog_bundle()
     except DatabaseError as error:
         logger.warning("Worker warm-up skipped: the database did not answer (%s).", error)
+        connections.close_all()
+    except Exception:
+        logger.exception("Worker warm-up failed; the worker starts cold.")
         connections.close_all()

@@ -187,7 +187,7 @@ def catalog_document() -> tuple[int, dict]:
     document = cache.get(key)
     if document is None:
         document = build_document()
-        cache.set(key, document, timeout=None)
+        cache.set(key, document, timeout=24 * 3600)
     return version, document
 
 

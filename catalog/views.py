@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
@@ -141,18 +142,22 @@ def _render(
             "kinds": catalog.kinds,
             "levels": catalog.levels,
             "catalog": catalog,
-            "cache_version": f"{catalog.version_key}.{release()}",  # {% cache %} key part
             "fragment": fragment,
             "nav": "catalog",
         }
 
     template_name = f"{template}#results" if fragment else template
-    # The page's identity is its template, object and cleaned filters, never the raw query
-    # string: made-up parameters cannot each store a copy.
-    key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
-    response = render_cached(
-        request, template_name, full_context, key=key, state=catalog.version_key
-    )
+    if filters is not None and (filters.query or filters.notes):
+        # Nothing a visitor types becomes a cache key: a search (or a page that notes an
+        # unknown filter) is rendered afresh, over the in-memory read model.
+        response = render(request, template_name, full_context())
+    else:
+        # The page's identity is its template, object and cleaned filters, never the raw
+        # query string: made-up parameters cannot each store a copy.
+        key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
+        response = render_cached(
+            request, template_name, full_context, key=key, state=catalog.version_key
+        )
     return _finish(response, request, version, "fragment" if fragment else "page")
 
 

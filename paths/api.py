@@ -54,7 +54,7 @@ def catalog_json() -> tuple[str, bytes]:
         canonical = yaml.load(dump_catalog(document), Loader=_YAML_LOADER)
         body = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode()
         if document_version == version:
-            cache.set(key, body, timeout=None)
+            cache.set(key, body, timeout=24 * 3600)
     return etag, body
 
 

@@ -8,48 +8,28 @@ deletes them afterwards, so it never touches anything else in that Redis.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-import redis
 from django.core.cache import cache
 from django.test import Client
 
 from catalog.models import Technology
 from paths.services import learner_create, note_set, progress_set
 from tests.factories import act_as, make_path
+from tests.services import redis_space
 
 pytestmark = pytest.mark.django_db
-
-URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
 def redis_cache(settings):
-    client = redis.Redis.from_url(URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"no Redis at {URL}: {error}")
-    prefix = f"backendpath-test-{uuid.uuid4().hex}"
-    # The same backend and options advisor/settings.py configures from REDIS_URL.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": URL,
-            "KEY_PREFIX": prefix,
-            "TIMEOUT": 3600,
-        }
-    }
-    yield lambda: sorted(key.decode() for key in client.scan_iter(f"{prefix}:*"))
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
+    """The shared cache on the real Redis, under a key prefix of this test's own."""
+    with redis_space() as space:
+        settings.CACHES = space.cache_settings()
+        yield space.keys
 
 
 def test_cached_catalog_pages_live_in_redis_and_show_an_edit_at_once(redis_cache, small_catalog):
-    assert "django.core.cache.backends.redis" in type(cache._cache).__module__
+    assert type(cache._cache).__name__ == "RedisCacheClient"
     url = "/technologies/webfw/"
     assert "Web Framework" in Client().get(url).content.decode()
     assert any(":page:" in key for key in redis_cache())  # stored in Redis, not in memory

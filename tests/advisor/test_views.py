@@ -63,7 +63,7 @@ def test_healthz_answers_without_touching_the_database(client, django_assert_num
 def test_readyz_is_ok_when_the_database_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok" and response.json()["database"] == "ok"
 
 
 UNREACHABLE_DATABASE_PROBE = """
