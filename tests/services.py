@@ -36,7 +36,7 @@ class RedisSpace:
     prefix: str
     client: redis.Redis
 
-    def keys(self) -> list[str]:
+    def stored(self) -> list[str]:
         """Every key under the prefix, as Django's cache wrote them (`prefix:version:key`)."""
         return sorted(key.decode() for key in self.client.scan_iter(f"{self.prefix}:*"))
 

@@ -25,7 +25,7 @@ def redis_cache(settings):
     """The shared cache on the real Redis, under a key prefix of this test's own."""
     with redis_space() as space:
         settings.CACHES = space.cache_settings()
-        yield space.keys
+        yield space.stored
 
 
 def test_cached_catalog_pages_live_in_redis_and_show_an_edit_at_once(redis_cache, small_catalog):

@@ -80,8 +80,16 @@ def server_env(database_url: str, **overrides: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run `bin/serve` and yield its base URL once /healthz answers (see `serve_process`)."""
+    with serve_process(env, log) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def serve_process(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run `bin/serve` (collectstatic, migrate, the default catalog, gunicorn) and yield its
-    base URL once /healthz answers; stop the whole process group afterwards.
+    base URL and process (gunicorn's master: bin/serve execs it) once /healthz answers; stop
+    the whole process group afterwards.
 
     Static files are collected beside the log, not into var/staticfiles, which other processes
     (a developer's server, another test run) may be reading at the same time.
@@ -109,7 +117,7 @@ def serve(env: dict[str, str], log: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise AssertionError("gunicorn did not answer:\n" + log.read_text())
                 time.sleep(0.3)
-            yield base
+            yield base, process
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
