@@ -4,7 +4,8 @@ the real Redis, under a key prefix of the test's own.
 
 - Redis down from the start, behind a TCP proxy the test cuts and restores: the server starts,
   every kind of page answers 200, log-in works, a killed worker is replaced, the log says what
-  is wrong once per worker, and pages are cached in Redis again once it returns.
+  is wrong once per worker, and pages are cached in Redis again once it returns; cut again
+  while running, a killed worker is replaced again.
 - Two app servers on one database and one Redis agree at once: a catalog edit through either
   (the admin, or `load_catalog`) shows on both at the next request, and a learner's path and
   progress made on one show on the other.
@@ -195,13 +196,29 @@ def test_with_redis_down_the_server_starts_serves_every_page_and_recovers(tmp_pa
                 what="/readyz to see the cache",
             )
             every_page_answers()
+
+            # Redis lost while running: a recycled or killed worker still comes back.
+            proxy.stop()
+            every_page_answers()
+            running = worker_pids(master.pid)
+            os.kill(max(running), signal.SIGKILL)
+            wait_for(
+                lambda: (
+                    len(worker_pids(master.pid) - running) == 1
+                    and len(worker_pids(master.pid)) == 2
+                ),
+                what="another new worker",
+            )
+            every_page_answers()
             assert master.poll() is None
     finally:
         proxy.stop()
     text = log.read_text()
     assert "Traceback" not in text and "Worker failed to boot" not in text, text[-3000:]
     said = text.count("is unreachable")
-    assert 1 <= said <= 3, text[-3000:]  # once per worker process (two, and the replacement)
+    # Once per worker process and outage: two workers and a replacement, then two again and
+    # a replacement.
+    assert 2 <= said <= 6, text[-3000:]
     assert "reachable again" in text
 
 
