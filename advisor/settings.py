@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,7 +31,25 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def git_commit() -> str:
+    """The checked-out commit, or "" where there is no git (a container image)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# The build's name: cached pages are keyed by it, so new code never serves an old page.
+# Set DJANGO_RELEASE where the checkout has no git (the Dockerfile takes it as a build arg).
+RELEASE = os.environ.get("DJANGO_RELEASE", "").strip() or git_commit() or "unreleased"
 TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -103,7 +122,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "advisor.page_cache.csrf_placeholder",
             ],
             # Partials through "builtins" so Django 6's built-in partials only delete config.
             "builtins": ["template_partials.templatetags.partials"],

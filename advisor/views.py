@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor.middleware import database_unavailable, is_database_unavailable
-from advisor.page_cache import render_cached
+from catalog.page_cache import cached_page
 from catalog.selectors import home_categories
 from catalog.versioning import current_version
 
@@ -22,7 +22,7 @@ from catalog.versioning import current_version
 def home(request: HttpRequest) -> HttpResponse:
     """What Backend Path is, the way in to the questionnaire, and the categories."""
     number, changed_at = current_version()
-    return render_cached(
+    return cached_page(
         request,
         "home.html",
         lambda: {"categories": home_categories()},

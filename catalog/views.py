@@ -2,8 +2,8 @@
 
 Every page reads the catalog version (one query) and builds itself from the browse read
 model kept per version (catalog.selectors.browse_catalog), so the query count does not grow
-with the catalog. The heavy part of each page is a template fragment cached per catalog
-version and release; ETags let an unchanged page answer 304.
+with the catalog. Pages are stored whole per catalog version (catalog.page_cache), except
+searches, which are rendered each time.
 """
 
 from __future__ import annotations
@@ -11,20 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.crypto import salted_hmac
-from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from advisor.page_cache import release, render_cached
-from advisor.types import HtmxHttpRequest
+from catalog.htmx import HtmxHttpRequest, template_for
 from catalog.models import TechnologyKind, TechnologyLevel
+from catalog.page_cache import cached_page
 from catalog.search import MAX_QUERY_LENGTH
-from catalog.selectors import BrowseCatalog, browse_catalog, catalog_version_key
+from catalog.selectors import BrowseCatalog, browse_catalog
 from catalog.versioning import current_version
 
 MAX_SEARCH_RESULTS = 100
@@ -63,77 +59,22 @@ def _filters(request: HtmxHttpRequest) -> Filters:
     return Filters(query=query, kind=kind, level=level, notes=tuple(notes))
 
 
-def _is_fragment(request: HtmxHttpRequest) -> bool:
-    """HTMX swaps get the results fragment; history restores and plain visits the page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _etag(request: HtmxHttpRequest, version: tuple[int, object], variant: str) -> str:
-    # The layout holds a CSRF token masked from the visitor's CSRF secret (the cookie) and,
-    # for a signed-in learner, their name and a log-out form. Any mask of the token is valid
-    # while the secret is the same, so a page changes only with the catalog version, the
-    # release, the secret or the account: all go into the hash (the secret never shows), so
-    # a 304 cannot revive a page whose token belongs to an old cookie or a signed-out user.
-    secret = request.META.get("CSRF_COOKIE", "")
-    user = getattr(request, "user", None)
-    account = f"{user.pk}:{user.get_username()}" if user and user.is_authenticated else "-"
-    key = f"{catalog_version_key(version)}|{release()}|{variant}|{secret}|{account}"
-    digest = salted_hmac("catalog.views.etag", key).hexdigest()[:20]
-    return f'"c{version[0]}-{digest}"'
-
-
-def _validators(request: HtmxHttpRequest, version: tuple[int, object], variant: str) -> dict:
-    headers = {"ETag": _etag(request, version, variant)}
-    if version[1] is not None:
-        headers["Last-Modified"] = http_date(version[1].timestamp())
-    return headers
-
-
-def _not_modified(
-    request: HtmxHttpRequest, version: tuple[int, object], variant: str
-) -> HttpResponse | None:
-    """A 304 when the visitor's copy is current.
-
-    Browsers send If-None-Match whenever they hold our ETag, and it wins over
-    If-Modified-Since (RFC 9110), so they always get the CSRF- and account-aware check;
-    a date alone is only compared with the catalog's last change.
-    """
-    if get_messages(request):  # a pending message must be shown, so render the page
-        return None
-    headers = _validators(request, version, variant)
-    last_modified = int(version[1].timestamp()) if version[1] is not None else None
-    response = get_conditional_response(request, etag=headers["ETag"], last_modified=last_modified)
-    if response is not None:
-        return _finish(response, request, version, variant)
-    return None
-
-
-def _finish(
-    response: HttpResponse, request: HtmxHttpRequest, version: tuple[int, object], variant: str
-) -> HttpResponse:
-    """Validators computed after rendering (the render may have issued the CSRF cookie)."""
-    for name, value in _validators(request, version, variant).items():
-        response.headers[name] = value
-    # Private: the page holds a CSRF token. no-cache: revalidate, so edits show at once.
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
-
-
-def _render(
+def _catalog_page(
     request: HtmxHttpRequest,
-    version: tuple[int, object],
     catalog: BrowseCatalog,
     template: str,
     context: Callable[[], dict],
     *,
     filters: Filters | None = None,
-    fragment: bool = False,
 ) -> HttpResponse:
-    """Render a catalog page, or only its #results fragment for an HTMX swap.
+    """A catalog page, or only its #results fragment for an htmx swap.
 
-    `context` is called only when the page is not in the cache, so grouping, filtering and
-    ranking the catalog cost nothing on the requests served from it.
+    `context` is called only when the page is rendered, so grouping, filtering and ranking
+    cost nothing on the requests the page cache answers. A search, or a page that notes an
+    unknown filter, is always rendered: nothing a visitor types becomes a cache key.
     """
+    # Only the pages with the filter form swap their #results; the others are whole pages.
+    template_name = template_for(request, template, "results") if filters else template
 
     def full_context() -> dict:
         return {
@@ -142,23 +83,16 @@ def _render(
             "kinds": catalog.kinds,
             "levels": catalog.levels,
             "catalog": catalog,
-            "fragment": fragment,
+            "fragment": template_name != template,
             "nav": "catalog",
         }
 
-    template_name = f"{template}#results" if fragment else template
     if filters is not None and (filters.query or filters.notes):
-        # Nothing a visitor types becomes a cache key: a search (or a page that notes an
-        # unknown filter) is rendered afresh, over the in-memory read model.
-        response = render(request, template_name, full_context())
-    else:
-        # The page's identity is its template, object and cleaned filters, never the raw
-        # query string: made-up parameters cannot each store a copy.
-        key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
-        response = render_cached(
-            request, template_name, full_context, key=key, state=catalog.version_key
-        )
-    return _finish(response, request, version, "fragment" if fragment else "page")
+        return render(request, template_name, {**full_context(), "for_everyone": True})
+    # The page's identity is its template, address and cleaned filters, never the raw query
+    # string: made-up parameters cannot each store a copy.
+    key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
+    return cached_page(request, template_name, full_context, key=key, state=catalog.version_key)
 
 
 def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
@@ -168,32 +102,6 @@ def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
         "total": len(matches),
         "truncated": len(matches) > MAX_SEARCH_RESULTS,
     }
-
-
-def _filtered_page(
-    request: HtmxHttpRequest,
-    template: str,
-    context: Callable[[BrowseCatalog, Filters], dict],
-) -> HttpResponse:
-    """A page with the filter form (the catalog and search): a 304 when the visitor's copy is
-    current, else the page, or its #results fragment for an HTMX swap. `context` gets the
-    catalog and the cleaned filters, and runs only when the page is rendered."""
-    version = current_version()
-    fragment = _is_fragment(request)
-    variant = "fragment" if fragment else "page"
-    if (not_modified := _not_modified(request, version, variant)) is not None:
-        return not_modified
-    catalog = browse_catalog(version)
-    filters = _filters(request)
-    return _render(
-        request,
-        version,
-        catalog,
-        template,
-        lambda: context(catalog, filters),
-        filters=filters,
-        fragment=fragment,
-    )
 
 
 @require_GET
@@ -208,16 +116,20 @@ def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
         shown = {technology.slug for _, technologies in groups for technology in technologies}
         return {"groups": groups, "total": len(shown)}
 
-    return _filtered_page(request, "catalog/catalog_index.html", context)
+    catalog, filters = browse_catalog(current_version()), _filters(request)
+    return _catalog_page(
+        request,
+        catalog,
+        "catalog/catalog_index.html",
+        lambda: context(catalog, filters),
+        filters=filters,
+    )
 
 
 @require_GET
 def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """One category: its summary and its technologies, foundations first."""
-    version = current_version()
-    if (not_modified := _not_modified(request, version, "page")) is not None:
-        return not_modified
-    catalog = browse_catalog(version)
+    catalog = browse_catalog(current_version())
     category = catalog.category_by_slug.get(slug)
     if category is None:
         raise Http404("No such category.")
@@ -230,16 +142,13 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "total_hours": sum(technology.effort_hours for technology in technologies),
         }
 
-    return _render(request, version, catalog, "catalog/category_detail.html", context)
+    return _catalog_page(request, catalog, "catalog/category_detail.html", context)
 
 
 @require_GET
 def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """One technology: what to learn first, what it unlocks, where to learn it."""
-    version = current_version()
-    if (not_modified := _not_modified(request, version, "page")) is not None:
-        return not_modified
-    catalog = browse_catalog(version)
+    catalog = browse_catalog(current_version())
     technology = catalog.technologies.get(slug)
     if technology is None:
         raise Http404("No such technology.")
@@ -258,7 +167,7 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "projects": catalog.projects[slug],
         }
 
-    return _render(request, version, catalog, "catalog/technology_detail.html", context)
+    return _catalog_page(request, catalog, "catalog/technology_detail.html", context)
 
 
 @require_GET
@@ -266,7 +175,11 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Ranked search over names, slugs, summaries and highlights; live with HTMX."""
 
-    def context(catalog: BrowseCatalog, filters: Filters) -> dict:
-        return _search_context(catalog, filters) if filters.query else {}
-
-    return _filtered_page(request, "catalog/search.html", context)
+    catalog, filters = browse_catalog(current_version()), _filters(request)
+    return _catalog_page(
+        request,
+        catalog,
+        "catalog/search.html",
+        lambda: _search_context(catalog, filters) if filters.query else {},
+        filters=filters,
+    )

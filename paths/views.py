@@ -8,7 +8,6 @@ else reads it, and their posts are refused with 403 before anything is written.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC
 from functools import wraps
@@ -23,10 +22,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
-from advisor.page_cache import render_cached
-from advisor.types import HtmxHttpRequest
+from catalog.htmx import HtmxHttpRequest, is_swap, redirect_for
+from catalog.page_cache import cached_page, page_state
 from catalog.versioning import current_version
 from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
@@ -63,18 +61,6 @@ RESTARTED = (
     "We could not find your earlier answers (they may have expired), so the questionnaire "
     "starts from the beginning."
 )
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    """True for an htmx swap; a history restore needs the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """A redirect that htmx follows with a full page load."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _url_prefix(name: str, *args: str) -> str:
@@ -145,9 +131,9 @@ def advisor(
             messages.info(request, "That question does not apply to your answers.")
         else:
             messages.info(request, "Please answer this question first.")
-        return _redirect(request, screen_url(flow, open_index))
+        return redirect_for(request, screen_url(flow, open_index))
     if request.method != "POST" and requested is not None and index == 0:
-        return _redirect(request, screen_url(flow, 0))
+        return redirect_for(request, screen_url(flow, 0))
 
     if request.method == "POST":
         return _advisor_post(request, bundle, state, flow, index)
@@ -186,7 +172,7 @@ def _advisor_post(
     questionnaire.save_state(request.session, state)
     flow = questionnaire.screens(catalog, state.answers)
     next_index = flow.index(current) + 1
-    if _is_partial(request):
+    if is_swap(request):
         response = _render_screen(request, bundle, state, flow, next_index)
         response["HX-Push-Url"] = screen_url(flow, next_index)
         return response
@@ -210,7 +196,7 @@ def _show_path(
             hours_per_week=questionnaire.hours_for_plan(state),
             bundle=bundle,
         )
-    return _redirect(request, path.get_absolute_url())
+    return redirect_for(request, path.get_absolute_url())
 
 
 def _named(bundle: CatalogBundle, slugs: list[str]) -> list[tuple[str, str]]:
@@ -296,8 +282,8 @@ def _render_screen(
             "hours_max": HOURS_PER_WEEK_MAX,
         }
     # A swapped fragment has no base.html, so it shows pending messages itself.
-    context["fragment"] = _is_partial(request)
-    template = f"{QUESTION_TEMPLATE}#question-form" if _is_partial(request) else QUESTION_TEMPLATE
+    context["fragment"] = is_swap(request)
+    template = f"{QUESTION_TEMPLATE}#question-form" if is_swap(request) else QUESTION_TEMPLATE
     return render(request, template, context)
 
 
@@ -306,7 +292,7 @@ def advisor_restart(request: HtmxHttpRequest) -> HttpResponse:
     """Forget the answers and go back to the first screen."""
     questionnaire.clear_state(request.session)
     messages.info(request, "Your answers were cleared. Let's start again.")
-    return _redirect(request, reverse("paths:advisor"))
+    return redirect_for(request, reverse("paths:advisor"))
 
 
 # Saved paths ------------------------------------------------------------------------------
@@ -392,17 +378,25 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             **_path_urls(path),
         }
 
-    # One cached copy per path and variant, rendered again only when what it shows changed.
-    key = f"path|{token}|{'owner' if owner else 'reader'}|{request.get_host()}"
-    shown = repr((sorted(statuses.items()), sorted(notes.items()), header.name, header.updated))
-    state = "|".join(
-        [
-            hashlib.sha256(shown.encode()).hexdigest(),
-            f"{version}.{changed_at}.{header.catalog_version}",
-            today.isoformat(),
-        ]
+    # One copy per path and variant (the owner's carries their CSRF token), rendered again
+    # only when what it shows changed.
+    return cached_page(
+        request,
+        PATH_TEMPLATE,
+        context,
+        key=f"path|{token}|{'owner' if owner else 'reader'}|{request.get_host()}",
+        state=page_state(
+            statuses,
+            notes,
+            header.name,
+            header.updated,
+            version,
+            changed_at,
+            header.catalog_version,
+            today,
+        ),
+        for_everyone=not owner,
     )
-    return render_cached(request, PATH_TEMPLATE, context, key=key, state=state)
 
 
 @vary_on_headers("HX-Request")
@@ -419,7 +413,7 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
     if not has_step(path.snapshot, technology):
         raise Http404("This path has no such step.")
     progress_set(learner_id=path.learner_id, technology_slug=technology, status=status)
-    if not _is_partial(request):
+    if not is_swap(request):
         return redirect(f"{path.get_absolute_url()}#step-{technology}")
     statuses = Progress.objects.statuses(path.learner_id)
     return render(
@@ -475,7 +469,7 @@ def note_update(request: HtmxHttpRequest, path: LearningPath, technology: str) -
                     "conflict": True,
                 }
             else:
-                if not _is_partial(request):
+                if not is_swap(request):
                     messages.success(request, "Your note is saved.")
                     return redirect(f"{path.get_absolute_url()}#step-{technology}")
                 note = (saved.text, saved.version) if saved is not None else ("", 0)
@@ -491,7 +485,7 @@ def note_update(request: HtmxHttpRequest, path: LearningPath, technology: str) -
         "note_max_length": Note.MAX_LENGTH,
         **_path_urls(path),
     }
-    if _is_partial(request):
+    if is_swap(request):
         return render(request, f"{PATH_TEMPLATE}#step-note", context)
     return render(request, "paths/note_edit.html", {**context, "nav": "paths", "note_page": True})
 
@@ -552,15 +546,18 @@ def path_replan_view(request: HtmxHttpRequest, path: LearningPath) -> HttpRespon
             messages.warning(request, message)
     else:
         messages.success(request, "Your path now follows the current catalog.")
-    return _redirect(request, path.get_absolute_url())
+    return redirect_for(request, path.get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Plan a path of one's own from this path's answers: they fill in the questionnaire, which
     opens at the first question the current catalog needs answered (or "What do you already
-    know?"). Anyone with the link may; the path itself is not touched."""
+    know?"). Anyone with the link may; the path itself is not touched. GET asks first: the
+    path page, stored for every reader, links here rather than holding a form that posts."""
     path = get_object_or_404(LearningPath, token=token)
+    if request.method == "GET":
+        return render(request, "paths/path_start_from.html", {"path": path})
     catalog = get_catalog_bundle().planner
     state, _ = questionnaire.state_from_data(
         {"answers": path.answers, "hours_per_week": path.hours_per_week}, catalog
@@ -568,7 +565,9 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
     questionnaire.save_state(request.session, state)
     flow = questionnaire.screens(catalog, state.answers)
     messages.info(request, "The questionnaire has this path's answers filled in; change any.")
-    return _redirect(request, screen_url(flow, questionnaire.first_open_index(flow, state.answers)))
+    return redirect_for(
+        request, screen_url(flow, questionnaire.first_open_index(flow, state.answers))
+    )
 
 
 # Exports ------------------------------------------------------------------------------------

@@ -48,9 +48,11 @@ def test_home_runs_a_fixed_number_of_queries(client, small_catalog, django_asser
         client.get("/")
 
 
-def test_body_carries_the_csrf_token_for_htmx(client, small_catalog):
-    html = client.get("/").content.decode()
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+def test_pages_that_post_with_htmx_carry_the_csrf_token_and_shared_pages_none(
+    client, small_catalog
+):
+    assert 'hx-headers=\'{"X-CSRFToken": "' in client.get("/advisor/").content.decode()
+    assert "X-CSRFToken" not in client.get("/").content.decode()
 
 
 def test_healthz_answers_without_touching_the_database(client, django_assert_num_queries):

@@ -390,10 +390,9 @@ def test_every_page_runs_a_fixed_number_of_queries_at_100_times_the_default_cata
 
 
 def test_pages_carry_validators_and_answer_304_when_unchanged(client, small_catalog):
-    for url in ("/catalog/", "/catalog/alpha/", "/technologies/web/", "/search/?q=web"):
+    for url in ("/catalog/", "/catalog/alpha/", "/technologies/web/", "/catalog/?kind=library"):
         first = client.get(url)
         etag = first.headers["ETag"]
-        assert first.headers["Last-Modified"]
         assert "private" in first.headers["Cache-Control"]
         assert "no-cache" in first.headers["Cache-Control"]
         again = client.get(url, HTTP_IF_NONE_MATCH=etag)
@@ -401,10 +400,10 @@ def test_pages_carry_validators_and_answer_304_when_unchanged(client, small_cata
         assert again.headers["ETag"] == etag
 
 
-def test_last_modified_alone_also_revalidates(client, small_catalog):
-    first = client.get("/technologies/web/")
-    since = first.headers["Last-Modified"]
-    assert client.get("/technologies/web/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+def test_a_search_is_rendered_each_time_and_offers_no_validator(client, small_catalog):
+    for url in ("/search/?q=web", "/catalog/?q=web"):
+        response = client.get(url)
+        assert response.status_code == 200 and "ETag" not in response.headers
 
 
 def test_a_304_costs_one_query(client, small_catalog, django_assert_num_queries):
@@ -428,20 +427,11 @@ def test_an_edit_is_visible_on_the_next_request(client, small_catalog):
     assert "Renamed Protocol" in html_of(client.get("/technologies/basics/"))
 
 
-def test_a_new_csrf_cookie_gets_a_fresh_page_not_a_304(client, small_catalog):
+def test_a_page_for_everyone_revalidates_whatever_the_cookies(client, small_catalog):
     first = client.get("/catalog/")
     etag = first.headers["ETag"]
+    client.cookies.clear()  # the page holds no token, so no cookie can make it stale
     assert client.get("/catalog/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    client.cookies.clear()  # as after the cookie expired: the old page's token is stale
-    fresh = client.get("/catalog/", HTTP_IF_NONE_MATCH=etag)
-    assert fresh.status_code == 200
-    assert fresh.headers["ETag"] != etag
-
-
-def test_the_csrf_secret_never_shows_in_the_etag(client, small_catalog):
-    response = client.get("/catalog/")
-    secret = client.cookies["csrftoken"].value
-    assert secret not in response.headers["ETag"]
 
 
 def test_signing_in_or_out_changes_the_etag(client, small_catalog, django_user_model):
@@ -454,7 +444,7 @@ def test_signing_in_or_out_changes_the_etag(client, small_catalog, django_user_m
 
 
 def test_the_fragment_and_the_page_have_different_etags(client, small_catalog):
-    page = client.get("/catalog/?q=web")
-    fragment = client.get("/catalog/?q=web", HTTP_IF_NONE_MATCH=page.headers["ETag"], **HX)
+    page = client.get("/catalog/?kind=library")
+    fragment = client.get("/catalog/?kind=library", HTTP_IF_NONE_MATCH=page.headers["ETag"], **HX)
     assert fragment.status_code == 200
     assert fragment.headers["ETag"] != page.headers["ETag"]

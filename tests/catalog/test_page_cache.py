@@ -1,0 +1,147 @@
+"""The page cache (catalog/page_cache.py): a page for everyone is stored whole and served as it
+was rendered, with nothing of one visitor in it; edits show on the next request; a browser's
+current copy gets a 304; in development nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from catalog.models import Category, Technology
+from paths.services import learner_create, path_rename
+from tests.factories import act_as, make_path
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/catalog/", "/catalog/alpha/", "/technologies/webfw/", "/catalog/?kind=framework"]
+SITE_LARGE = {"goal": ["site", "tools"], "size": ["large"]}
+
+
+@pytest.fixture
+def reader_page(small_catalog):
+    path = make_path(learner=learner_create(), answers=SITE_LARGE)
+    return path, path.get_absolute_url()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_for_everyone_is_the_same_bytes_for_every_visitor(small_catalog, url):
+    first, second = Client(), Client()
+    page = first.get(url)
+    assert page.status_code == 200
+    assert second.get(url).content == page.content  # no token, no name, nothing per visitor
+    html = page.content.decode()
+    assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    assert 'method="post"' not in html
+
+
+def test_a_reader_s_path_page_is_the_same_for_every_reader(reader_page):
+    _, url = reader_page
+    html = Client().get(url).content
+    assert Client().get(url).content == html
+    assert b"csrfmiddlewaretoken" not in html and b'method="post"' not in html
+
+
+def test_text_that_looks_like_a_placeholder_is_shown_as_written(reader_page):
+    path, url = reader_page
+    path_rename(path=path, name="My csrf-token-placeholder-3b9d1c path")
+    for _ in range(2):  # rendered, then from the cache
+        html = Client().get(url).content.decode()
+        assert "<title>My csrf-token-placeholder-3b9d1c path" in html
+
+
+def test_pages_that_post_carry_a_working_token_of_their_visitor(small_catalog):
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get("/accounts/login/").content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = visitor.post(
+        "/accounts/login/", {"username": "x", "password": "y", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code != 403
+
+
+@pytest.mark.parametrize("url", PAGES[1:])
+def test_an_edit_shows_on_the_next_request(client, small_catalog, url):
+    assert "Renamed Framework" not in client.get(url).content.decode()
+    technology = Technology.objects.get(slug="webfw")
+    technology.name = "Renamed Framework"
+    technology.save()
+    assert "Renamed Framework" in client.get(url).content.decode()
+
+
+def test_a_category_edit_shows_on_the_home_page_at_once(client, small_catalog):
+    assert "Renamed Category" not in client.get("/").content.decode()
+    category = Category.objects.get(slug="alpha")
+    category.name = "Renamed Category"
+    category.save()
+    assert "Renamed Category" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_signed_in_visitors_share_one_copy_and_never_get_the_anonymous_one(
+    small_catalog, django_user_model, url
+):
+    anonymous = Client()
+    assert "Log in" in anonymous.get(url).content.decode()
+    ada, grace = Client(), Client()
+    ada.force_login(django_user_model.objects.create_user("ada-lovelace", password="pw-12345-xy"))
+    grace.force_login(django_user_model.objects.create_user("grace-hopper", password="pw-12345"))
+    html = ada.get(url).content
+    assert b"Log out" in html and b"Log in" not in html
+    assert b"ada-lovelace" not in html  # the page names no account: it is every member's
+    assert grace.get(url).content == html
+    assert "Log in" in anonymous.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_current_copy_gets_a_304_and_an_edit_a_new_page(client, small_catalog, url):
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and not again.content
+    Technology.objects.filter(slug="webfw").update(name="Changed")  # no signal: no new version
+    Category.objects.get(slug="alpha").save()  # a real edit: the version moves
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_signing_in_changes_the_etag(client, small_catalog, django_user_model):
+    etag = client.get("/catalog/")["ETag"]
+    client.force_login(django_user_model.objects.create_user("ada", password="pw-12345-xy"))
+    response = client.get("/catalog/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and b"Log out" in response.content
+
+
+def test_a_new_release_never_serves_a_page_of_the_old_one(client, small_catalog, settings):
+    client.get("/catalog/")
+    settings.RELEASE = "old-build"
+    old = client.get("/catalog/")["ETag"]
+    settings.RELEASE = "new-build"
+    response = client.get("/catalog/", HTTP_IF_NONE_MATCH=old)
+    assert response.status_code == 200 and response["ETag"] != old
+
+
+def test_in_development_nothing_is_stored_so_template_edits_show(client, small_catalog, settings):
+    settings.DEBUG = True
+    cache.clear()
+    assert client.get("/catalog/").status_code == 200
+    assert not any(":page:" in key for key in cache._cache)
+    settings.DEBUG = False
+    assert client.get("/catalog/").status_code == 200
+    assert any(":page:" in key for key in cache._cache)
+
+
+def test_an_owner_s_page_in_another_browser_carries_that_browser_s_token(reader_page):
+    path, url = reader_page
+    tabs = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
+    for tab in tabs:
+        act_as(tab, path.learner)
+    for tab in (*tabs, *tabs):  # each browser in turn, from the cache when it can be
+        html = tab.get(url).content.decode()
+        token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        step = path.snapshot["steps"][0]["technology"]
+        response = tab.post(
+            f"/paths/{path.token}/progress/{step}/",
+            {"status": "doing", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
