@@ -32,10 +32,12 @@ def _proxies(allowed: tuple[str, ...]) -> tuple[bool, tuple[Network, ...]]:
 
 
 def _address(value: str) -> IPAddress | None:
+    """The address `value` names, or None (a zone such as "%eth0" is no client's address)."""
     try:
-        return ipaddress.ip_address(value.strip())
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    return None if getattr(address, "scope_id", None) else address
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
