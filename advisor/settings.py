@@ -6,10 +6,12 @@ to start without the values it needs, with a one-line message.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,8 +84,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
     "csp",
+    "axes",
     "catalog",
     "paths",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "advisor.middleware.DatabaseUnavailableMiddleware",
+    # Last, as axes asks: a refused log-in answers 429 (accounts.throttle.locked_out_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -190,6 +196,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The log-in throttle (django-axes, tuned in accounts/throttle.py): failures are counted in the
+# database per account and client (5) and per client (20) for 15 minutes, so all app servers
+# share them and Redis may be down. The client is the address the proxy reports in
+# X-Forwarded-For, believed only from the proxies of FORWARDED_ALLOW_IPS (the variable and
+# default gunicorn reads in bin/serve): addresses or networks, or "*" for any sender.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+for _proxy in set(FORWARDED_ALLOW_IPS) - {"*"}:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_proxy!r} is not an IP address or network (e.g. 10.0.0.0/8), "
+            "nor '*'; separate several with commas."
+        ) from None
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.throttle.ThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 20  # per client; per account and client: accounts.throttle
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # "wait 15 minutes" holds while refused
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.locked_out_response"
+AXES_DISABLE_ACCESS_LOG = True  # the throttle needs failures only; no log of every log-in
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

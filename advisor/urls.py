@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.forms import ThrottledAdminAuthenticationForm
 from advisor import views
-from advisor.accounts import ThrottledAdminAuthenticationForm
 from catalog.admin_views import catalog_export_yaml
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -19,7 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("accounts/", include("advisor.accounts")),
+    path("accounts/", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("paths.urls")),
     path(

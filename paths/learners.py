@@ -2,7 +2,7 @@
 
 A learner is the browser's session until they sign up, and then their account's learner. The
 session stores the learner's id under "learner_id" either way, so telling whether a request
-comes from a path's owner costs no query. Signing up or logging in (advisor/accounts.py) calls
+comes from a path's owner costs no query. Signing up or logging in (accounts/views.py) calls
 `adopt_session_learner`: the account's learner takes over what the session's guest learner had,
 and the session then names the account's learner. Logging out flushes the session, and with
 it the learner.
