@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
     "advisor.middleware.RequestLimitsMiddleware",
+    # A NUL in the path, the query string or a form is a 400 (PostgreSQL refuses NUL: a 500).
+    "advisor.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
