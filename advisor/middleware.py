@@ -87,12 +87,15 @@ def _has_nul(data: object) -> bool:
 
 
 class NulCharacterMiddleware:
-    """Refuse a NUL character in the path, the query string or a posted form with a 400.
+    """Refuse a NUL character in the admin and the API with a 400, and drop cookies with one.
 
-    No field here accepts one, and PostgreSQL refuses NUL in any string it is sent, so one
-    that reached a query (an admin list filter, its search, the autocomplete, a log-in name)
-    answered 500. One check here covers every view. A cookie with a NUL is dropped instead
-    (as if absent): a visitor gets a new session rather than a page they cannot get past.
+    PostgreSQL refuses NUL in any string it is sent, and the admin puts what the query string
+    says straight into queries (list filters, its search, the autocomplete), so a NUL there
+    answered 500. One check covers every admin page (the path, the query string, a posted
+    form); the API answers its JSON error shape. The public pages never send what a visitor
+    types to the database and keep answering any query (their forms refuse a NUL with a
+    message). A cookie with a NUL is taken as absent, so such a session cookie is no session
+    rather than a 500.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -101,7 +104,8 @@ class NulCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
             del request.COOKIES[name]
-        if (
+        api = request.path.startswith("/api/")
+        if (api or request.path.startswith("/" + settings.ADMIN_URL)) and (
             NUL in request.path
             or _has_nul(request.GET)
             or (
@@ -110,7 +114,7 @@ class NulCharacterMiddleware:
                 and _has_nul(request.POST)
             )
         ):
-            if request.path.startswith("/api/"):
+            if api:
                 return JsonResponse({"errors": {"__all__": [NUL_MESSAGE]}}, status=400)
             return refusal(400, "Bad request", NUL_MESSAGE)
         return self.get_response(request)
