@@ -74,6 +74,52 @@ class RequestLimitsMiddleware:
         return self.get_response(request)
 
 
+NUL = "\x00"
+NUL_MESSAGE = (
+    "The request contains a NUL character (\\0), which no address or field of this site "
+    "accepts. Nothing was done."
+)
+
+
+def _has_nul(data: object) -> bool:
+    """Whether a QueryDict (GET or POST) has a NUL in any key or value."""
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
+
+
+class NulCharacterMiddleware:
+    """Refuse a NUL character in the admin and the API with a 400, and drop cookies with one.
+
+    PostgreSQL refuses NUL in any string it is sent, and the admin puts what the query string
+    says straight into queries (list filters, its search, the autocomplete), so a NUL there
+    answered 500. One check covers every admin page (the path, the query string, a posted
+    form); the API answers its JSON error shape. The public pages never send what a visitor
+    types to the database and keep answering any query (their forms refuse a NUL with a
+    message). A cookie with a NUL is taken as absent, so such a session cookie is no session
+    rather than a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
+            del request.COOKIES[name]
+        api = request.path.startswith("/api/")
+        if (api or request.path.startswith("/" + settings.ADMIN_URL)) and (
+            NUL in request.path
+            or _has_nul(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type in FORM_CONTENT_TYPES
+                and _has_nul(request.POST)
+            )
+        ):
+            if api:
+                return JsonResponse({"errors": {"__all__": [NUL_MESSAGE]}}, status=400)
+            return refusal(400, "Bad request", NUL_MESSAGE)
+        return self.get_response(request)
+
+
 def is_database_unavailable(exception: BaseException | None) -> bool:
     """True for the errors a database that is down, restarting or unreachable raises."""
     return isinstance(exception, OperationalError | InterfaceError)

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
     "advisor.middleware.RequestLimitsMiddleware",
+    # A NUL sent to the admin or the API is a 400 (PostgreSQL refuses NUL: it was a 500).
+    "advisor.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

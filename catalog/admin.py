@@ -166,7 +166,14 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(technology_total=Count("technologies"))
+        # order_by again: the GROUP BY of the count drops Meta.ordering, and the category
+        # picker (autocomplete) shows this queryset as it is.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(technology_total=Count("technologies"))
+            .order_by(*Category._meta.ordering)
+        )
 
     @admin.display(description="technologies", ordering="technology_total")
     def technology_count(self, category: Category) -> int:

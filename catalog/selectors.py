@@ -25,20 +25,31 @@ from catalog.models import (
 )
 from catalog.versioning import current_version
 
+# The file's order: the loader stores each entry's index as its position (slug breaks ties
+# between rows a curator gave the same position). Every read below names its order, so none
+# depends on Meta.ordering, which a join or a GROUP BY can silently drop.
+DISPLAY_ORDER = ("position", "slug")
+
 
 def home_categories() -> list[Category]:
     """Categories in display order, each with `technology_count`."""
-    return list(Category.objects.annotate(technology_count=Count("technologies")))
+    # Explicit: Meta.ordering is dropped from GROUP BY queries, and PostgreSQL then returns
+    # the groups in hash order.
+    return list(
+        Category.objects.annotate(technology_count=Count("technologies")).order_by(*DISPLAY_ORDER)
+    )
 
 
 def build_document() -> dict:
     """The whole catalog as the normalized document (docs/catalog-document.md)."""
     categories = [
         {"slug": slug, "name": name, "summary": summary}
-        for slug, name, summary in Category.objects.values_list("slug", "name", "summary")
+        for slug, name, summary in Category.objects.order_by(*DISPLAY_ORDER).values_list(
+            "slug", "name", "summary"
+        )
     ]
     tech_rows = list(
-        Technology.objects.values_list(
+        Technology.objects.order_by(*DISPLAY_ORDER).values_list(
             "id",
             "slug",
             "name",
@@ -114,24 +125,26 @@ def build_document() -> dict:
         uses_of[project_id].append(slug_of[tech_id])
     projects = [
         {"slug": slug, "title": title, "brief": brief, "uses": uses_of[project_id]}
-        for project_id, slug, title, brief in Project.objects.values_list(
+        for project_id, slug, title, brief in Project.objects.order_by(*DISPLAY_ORDER).values_list(
             "id", "slug", "title", "brief"
         )
     ]
 
     question_rows = list(
-        Question.objects.values_list("id", "slug", "prompt", "help", "kind", "show_if_question_id")
+        Question.objects.order_by(*DISPLAY_ORDER).values_list(
+            "id", "slug", "prompt", "help", "kind", "show_if_question_id"
+        )
     )
     question_slug_of = {row[0]: row[1] for row in question_rows}
     choice_rows = list(
-        Choice.objects.order_by("question__position", "question_id", "position", "id").values_list(
+        Choice.objects.order_by("question_id", "position", "id").values_list(
             "id", "question_id", "slug", "label"
         )
     )
     choice_slug_of = {row[0]: row[2] for row in choice_rows}
     any_of: dict[int, list[str]] = defaultdict(list)
     for question_id, choice_id in Question.show_if_choices.through.objects.order_by(
-        "choice__position", "choice_id"
+        "question_id", "choice__position", "choice_id"
     ).values_list("question_id", "choice_id"):
         any_of[question_id].append(choice_slug_of[choice_id])
     recommends_of: dict[int, list[dict]] = defaultdict(list)
@@ -143,7 +156,7 @@ def build_document() -> dict:
         )
     knows_of: dict[int, list[str]] = defaultdict(list)
     for choice_id, tech_id in Choice.knows.through.objects.order_by(
-        "choice_id", "technology__position", "technology__slug"
+        "choice_id", "technology__position", "technology__slug", "technology_id"
     ).values_list("choice_id", "technology_id"):
         knows_of[choice_id].append(slug_of[tech_id])
     choices_of: dict[int, list[dict]] = defaultdict(list)

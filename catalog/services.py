@@ -48,11 +48,28 @@ class LoadReport:
         return any(s.created or s.updated or s.deleted for s in self.sections.values())
 
 
+def _as_stored(section: str, item: dict) -> dict:
+    """`item` as the database can keep it, to compare with what it holds.
+
+    A show_if's `any_of` and a choice's `knows` are sets in the database (the admin edits them
+    as such) and come back in its order, not the file's: listed in another order they are
+    the same, so they are compared sorted.
+    """
+    if section != "questions":
+        return item
+    show_if = item["show_if"]
+    return {
+        **item,
+        "show_if": show_if and {**show_if, "any_of": sorted(show_if["any_of"])},
+        "choices": [{**choice, "knows": sorted(choice["knows"])} for choice in item["choices"]],
+    }
+
+
 def _diff(
-    old_items: list[dict], new_items: list[dict], *, prune: bool
+    section: str, old_items: list[dict], new_items: list[dict], *, prune: bool
 ) -> tuple[SectionReport, set[str]]:
     """Compare by slug; position in the list counts as part of an item."""
-    old = {item["slug"]: (index, item) for index, item in enumerate(old_items)}
+    old = {item["slug"]: (index, _as_stored(section, item)) for index, item in enumerate(old_items)}
     report = SectionReport()
     dirty: set[str] = set()
     for index, item in enumerate(new_items):
@@ -60,7 +77,7 @@ def _diff(
         if previous is None:
             report.created.append(item["slug"])
             dirty.add(item["slug"])
-        elif previous != (index, item):
+        elif previous != (index, _as_stored(section, item)):
             report.updated.append(item["slug"])
             dirty.add(item["slug"])
         else:
@@ -86,7 +103,7 @@ def catalog_load(*, document: dict, prune: bool = False, dry_run: bool = False) 
         dirty: dict[str, set[str]] = {}
         for section in SECTIONS:
             reports[section], dirty[section] = _diff(
-                current[section], document[section], prune=prune
+                section, current[section], document[section], prune=prune
             )
         report = LoadReport(sections=reports, dry_run=dry_run)
         if dry_run or not report.changed:

@@ -43,6 +43,10 @@ class Command(BaseCommand):
         report = catalog_load(
             document=document, prune=bool(options["prune"]), dry_run=bool(options["dry_run"])
         )
+        if not report.changed:
+            # DESIGN.md: a file that matches the database says so, and nothing was written.
+            self.stdout.write("No changes.")
+            return
         verb = {"created": "would create", "updated": "would update", "deleted": "would delete"}
         singular = {
             "categories": "category",
