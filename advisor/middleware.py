@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -33,14 +39,30 @@ def refusal(status: int, title: str, message: str) -> HttpResponse:
     return HttpResponse(html, status=status)
 
 
+def is_api(request: HttpRequest) -> bool:
+    """True for the JSON API, which answers its errors as JSON, never as a page."""
+    return request.path_info.startswith("/api/")
+
+
+def bad_request_response(
+    request: HttpRequest, status: int, title: str, message: str, *, api_message: str = ""
+) -> HttpResponse:
+    """`refusal()` for a page, the API's `{"errors": {"__all__": [...]}}` for /api/."""
+    if is_api(request):
+        return JsonResponse({"errors": {"__all__": [api_message or message]}}, status=status)
+    return refusal(status, title, message)
+
+
 class RequestLimitsMiddleware:
     """Read a posted form once, before anything else does, and refuse it clearly when it breaks
     a limit: over DATA_UPLOAD_MAX_MEMORY_SIZE (413), over DATA_UPLOAD_MAX_NUMBER_FIELDS (400)
-    or unreadable (400). Nothing behind it (CSRF, sessions, views) runs for such a request.
+    or unreadable (400: a charset other than UTF-8, multipart without a boundary). Nothing
+    behind it (CSRF, sessions, views) runs for such a request; the API gets the same answers
+    as JSON.
 
     Without this, the CSRF check is the first to read the form and Django answers a bare
-    "Bad Request (400)". Other bodies (JSON for /api/plan) are left to their views, which
-    answer in their own format.
+    "Bad Request (400)", or a 500 for a charset it refuses (its 400 view reads the form again).
+    Other bodies (JSON for /api/plan) are left to their views, which answer in their own format.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,24 +74,39 @@ class RequestLimitsMiddleware:
                 request.POST  # noqa: B018 -- parse now, so the limits are met here
             except RequestDataTooBig:
                 limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-                return refusal(
+                return bad_request_response(
+                    request,
                     413,
                     "Too much to send",
                     f"What you sent is larger than this site accepts ({limit // 1024:,} KB). "
                     "Nothing was saved; go back and shorten it.",
+                    api_message=f"The request body is larger than {limit // (1024 * 1024)} MB.",
                 )
             except (TooManyFieldsSent, TooManyFilesSent):
-                return refusal(
+                limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+                return bad_request_response(
+                    request,
                     400,
                     "Too many fields",
-                    f"The form had more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, "
+                    f"The form had more than {limit:,} fields, "
                     "more than any page here sends. Nothing was saved.",
                 )
-            except MultiPartParserError:
-                return refusal(
+            except (BadRequest, UnicodeDecodeError):
+                return bad_request_response(
+                    request,
+                    400,
+                    "Unreadable form",
+                    "The form data must be UTF-8 encoded, which this request was not. "
+                    "Nothing was saved; please try again.",
+                    api_message="The request body must be JSON (UTF-8).",
+                )
+            except (MultiPartParserError, SuspiciousOperation, ValueError):
+                return bad_request_response(
+                    request,
                     400,
                     "Unreadable form",
                     "The form data could not be read. Nothing was saved; please try again.",
+                    api_message="The request body must be JSON (UTF-8).",
                 )
         return self.get_response(request)
 
