@@ -33,6 +33,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class HealthProbeMiddleware:
+    """Answer /healthz and /readyz whatever the Host header says.
+
+    A probe (the Dockerfile's HEALTHCHECK, a load balancer) sends the address it connects to,
+    which DJANGO_ALLOWED_HOSTS does not list; Django would refuse it with 400. This sits before
+    everything that calls request.get_host() (CommonMiddleware, CSRF, the views), after the
+    header middleware only, whose work needs no host (the HTTPS redirect exempts these paths).
+    Every other URL keeps Host validation.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from advisor import views  # views import this module
+
+        probe = {"/healthz": views.healthz, "/readyz": views.readyz}.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
 def refusal(status: int, title: str, message: str) -> HttpResponse:
     """A styled error page that needs neither a request context nor the database."""
     html = render_to_string("400.html", {"title": title, "message": message})

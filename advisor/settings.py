@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "advisor.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Health probes send an IP as the Host: answered here, before anything validates it.
+    "advisor.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
     "advisor.middleware.RequestLimitsMiddleware",
