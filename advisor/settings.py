@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -253,11 +254,51 @@ if not re.fullmatch(r"((?!\.+/)[A-Za-z0-9._~-]+/)+", ADMIN_URL):
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/paths/"
 LOGOUT_REDIRECT_URL = "/"
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """The EMAIL_* settings for an EMAIL_URL: `smtp://user:password@host:port/` (add `?tls=1`
+    for STARTTLS, port 587, or `?ssl=1`), `smtps://…` (TLS from the start, port 465),
+    `console:` (printed to the log) or `dummy:`; `?timeout=` seconds (10). User and password
+    are percent-encoded. Parsed here, not by a library: a dozen lines, and no dependency."""
+    parts = urlsplit(url)
+    if parts.scheme in {"console", "dummy"}:
+        return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    query = dict(parse_qsl(parts.query))
+    try:
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError
+        ssl = parts.scheme == "smtps" or query.get("ssl") == "1"
+        tls = not ssl and query.get("tls") == "1"
+        return {
+            "EMAIL_BACKEND": "advisor.mail.SMTPBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or (465 if ssl else 587 if tls else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": tls,
+            # A mail server that hangs must not hold a worker until gunicorn kills it (30 s).
+            "EMAIL_TIMEOUT": float(query.get("timeout", "10")),
+        }
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@mail.example:587/?tls=1, "
+            "smtps://user:password@mail.example, or console:"
+        ) from None
+
+
+# Development prints mail on the console; production without EMAIL_URL sends nothing and logs
+# a line per mail (advisor/mail.py): a reset link in a log would let its readers in.
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+globals().update(
+    email_settings(_email_url)
+    if _email_url
+    else {
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "advisor.mail.UnconfiguredBackend"
+    }
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Backend Path <noreply@localhost>")
 
