@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
+    MiddlewareNotUsed,
     RequestDataTooBig,
     SuspiciousOperation,
     TooManyFieldsSent,
@@ -53,6 +54,29 @@ class HealthProbeMiddleware:
         if probe is not None:
             return probe(request)
         return self.get_response(request)
+
+
+class PlainHttpCookiesMiddleware:
+    """The plain-HTTP trial (DJANGO_SECURE_SSL_REDIRECT=0 with DEBUG off): cookies set on a
+    request that came over plain HTTP lose their Secure flag, which would make a browser drop
+    them on any host but loopback (and every form fail its CSRF check).
+
+    A request that came over HTTPS (request.is_secure(), through SECURE_PROXY_SSL_HEADER)
+    keeps Secure cookies; with the HTTPS redirect on (a real deployment) this is not used.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        secure = settings.SESSION_COOKIE_SECURE or settings.CSRF_COOKIE_SECURE
+        if settings.SECURE_SSL_REDIRECT or not secure:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.is_secure():
+            for morsel in response.cookies.values():
+                morsel["secure"] = ""
+        return response
 
 
 def refusal(status: int, title: str, message: str) -> HttpResponse:

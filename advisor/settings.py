@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Health probes send an IP as the Host: answered here, before anything validates it.
     "advisor.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The plain-HTTP trial: cookies of plain-HTTP requests without Secure (not used otherwise).
+    "advisor.middleware.PlainHttpCookiesMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
     "advisor.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,7 +204,7 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
-# Security headers. Cookies are secure and HSTS is on whenever DEBUG is off.
+# Security headers. Cookies are secure and HSTS is on whenever DEBUG is off (both over HTTPS only).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -217,8 +219,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Secure cookies; the plain-HTTP trial (redirect off) drops the flag on plain-HTTP requests
+    # only (advisor.middleware.PlainHttpCookiesMiddleware). HSTS goes over HTTPS only.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Our styled 403 that says what to do; under htmx, static/js/site.js shows it in the page.
+CSRF_FAILURE_VIEW = "advisor.views.csrf_failure"
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
