@@ -265,17 +265,22 @@ LOGOUT_REDIRECT_URL = "/"
 def email_settings(url: str) -> dict[str, object]:
     """The EMAIL_* settings for an EMAIL_URL: `smtp://user:password@host:port/` (add `?tls=1`
     for STARTTLS, port 587, or `?ssl=1`), `smtps://…` (TLS from the start, port 465),
-    `console:` (printed to the log) or `dummy:`; `?timeout=` seconds (10). User and password
-    are percent-encoded. Parsed here, not by a library: a dozen lines, and no dependency."""
+    `console:` (printed to the log) or `dummy:`; `?timeout=` seconds (10, at most 300). User
+    and password are percent-encoded. Parsed here, not by a library: a dozen lines, and no
+    dependency."""
     parts = urlsplit(url)
     if parts.scheme in {"console", "dummy"}:
         return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
     query = dict(parse_qsl(parts.query))
+    yes = {"1", "true", "yes", "on"}
     try:
         if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
             raise ValueError
-        ssl = parts.scheme == "smtps" or query.get("ssl") == "1"
-        tls = not ssl and query.get("tls") == "1"
+        ssl = parts.scheme == "smtps" or query.get("ssl", "").lower() in yes
+        tls = not ssl and query.get("tls", "").lower() in yes
+        timeout = float(query.get("timeout", "10"))
+        if not 0 < timeout <= 300:  # also refuses nan
+            raise ValueError
         return {
             "EMAIL_BACKEND": "advisor.mail.SMTPBackend",
             "EMAIL_HOST": parts.hostname,
@@ -285,7 +290,7 @@ def email_settings(url: str) -> dict[str, object]:
             "EMAIL_USE_SSL": ssl,
             "EMAIL_USE_TLS": tls,
             # A mail server that hangs must not hold a worker until gunicorn kills it (30 s).
-            "EMAIL_TIMEOUT": float(query.get("timeout", "10")),
+            "EMAIL_TIMEOUT": timeout,
         }
     except ValueError:
         raise ImproperlyConfigured(

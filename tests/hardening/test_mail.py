@@ -111,6 +111,7 @@ def test_production_without_email_url_sends_nothing_and_says_so(tmp_path):
     [
         ("smtp://mail.example", {"EMAIL_HOST": "mail.example", "EMAIL_PORT": "25"}),
         ("smtp://u:p@mail.example/?tls=1", {"EMAIL_PORT": "587", "EMAIL_USE_TLS": "True"}),
+        ("smtp://mail.example/?tls=true", {"EMAIL_USE_TLS": "True", "EMAIL_USE_SSL": "False"}),
         ("smtps://mail.example", {"EMAIL_PORT": "465", "EMAIL_USE_SSL": "True"}),
         ("smtp://mail.example:2525/?ssl=1", {"EMAIL_PORT": "2525", "EMAIL_USE_SSL": "True"}),
         ("console:", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
@@ -127,7 +128,14 @@ def test_email_url_sets_the_mail_settings(url, settings):
 
 @pytest.mark.parametrize(
     "url",
-    ["smtp://", "mailto:ada@example.org", "smtp://mail.example:99999/", "smtp://m/?timeout=x"],
+    [
+        "smtp://",
+        "mailto:ada@example.org",
+        "smtp://mail.example:99999/",
+        "smtp://m/?timeout=x",
+        "smtp://m/?timeout=-1",
+        "smtp://m/?timeout=nan",
+    ],
 )
 def test_a_bad_email_url_refuses_to_start_with_one_line(url):
     with pytest.raises(AssertionError) as failure:
