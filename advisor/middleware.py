@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    BadRequest,
+    MiddlewareNotUsed,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -27,20 +34,81 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class HealthProbeMiddleware:
+    """Answer /healthz and /readyz whatever the Host header says.
+
+    A probe (the Dockerfile's HEALTHCHECK, a load balancer) sends the address it connects to,
+    which DJANGO_ALLOWED_HOSTS does not list; Django would refuse it with 400. This sits before
+    everything that calls request.get_host() (CommonMiddleware, CSRF, the views), after the
+    header middleware only, whose work needs no host (the HTTPS redirect exempts these paths).
+    Every other URL keeps Host validation.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from advisor import views  # views import this module
+
+        probe = {"/healthz": views.healthz, "/readyz": views.readyz}.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
+class PlainHttpCookiesMiddleware:
+    """The plain-HTTP trial (DJANGO_SECURE_SSL_REDIRECT=0 with DEBUG off): cookies set on a
+    request that came over plain HTTP lose their Secure flag, which would make a browser drop
+    them on any host but loopback (and every form fail its CSRF check).
+
+    A request that came over HTTPS (request.is_secure(), through SECURE_PROXY_SSL_HEADER)
+    keeps Secure cookies; with the HTTPS redirect on (a real deployment) this is not used.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        secure = settings.SESSION_COOKIE_SECURE or settings.CSRF_COOKIE_SECURE
+        if settings.SECURE_SSL_REDIRECT or not secure:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.is_secure():
+            for morsel in response.cookies.values():
+                morsel["secure"] = ""
+        return response
+
+
 def refusal(status: int, title: str, message: str) -> HttpResponse:
     """A styled error page that needs neither a request context nor the database."""
     html = render_to_string("400.html", {"title": title, "message": message})
     return HttpResponse(html, status=status)
 
 
+def is_api(request: HttpRequest) -> bool:
+    """True for the JSON API, which answers its errors as JSON, never as a page."""
+    return request.path_info.startswith("/api/")
+
+
+def bad_request_response(
+    request: HttpRequest, status: int, title: str, message: str, *, api_message: str = ""
+) -> HttpResponse:
+    """`refusal()` for a page, the API's `{"errors": {"__all__": [...]}}` for /api/."""
+    if is_api(request):
+        return JsonResponse({"errors": {"__all__": [api_message or message]}}, status=status)
+    return refusal(status, title, message)
+
+
 class RequestLimitsMiddleware:
     """Read a posted form once, before anything else does, and refuse it clearly when it breaks
     a limit: over DATA_UPLOAD_MAX_MEMORY_SIZE (413), over DATA_UPLOAD_MAX_NUMBER_FIELDS (400)
-    or unreadable (400). Nothing behind it (CSRF, sessions, views) runs for such a request.
+    or unreadable (400: a charset other than UTF-8, multipart without a boundary). Nothing
+    behind it (CSRF, sessions, views) runs for such a request; the API gets the same answers
+    as JSON.
 
     Without this, the CSRF check is the first to read the form and Django answers a bare
-    "Bad Request (400)". Other bodies (JSON for /api/plan) are left to their views, which
-    answer in their own format.
+    "Bad Request (400)", or a 500 for a charset it refuses (its 400 view reads the form again).
+    Other bodies (JSON for /api/plan) are left to their views, which answer in their own format.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,24 +120,39 @@ class RequestLimitsMiddleware:
                 request.POST  # noqa: B018 -- parse now, so the limits are met here
             except RequestDataTooBig:
                 limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-                return refusal(
+                return bad_request_response(
+                    request,
                     413,
                     "Too much to send",
                     f"What you sent is larger than this site accepts ({limit // 1024:,} KB). "
                     "Nothing was saved; go back and shorten it.",
+                    api_message=f"The request body is larger than {limit // (1024 * 1024)} MB.",
                 )
             except (TooManyFieldsSent, TooManyFilesSent):
-                return refusal(
+                limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+                return bad_request_response(
+                    request,
                     400,
                     "Too many fields",
-                    f"The form had more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields, "
+                    f"The form had more than {limit:,} fields, "
                     "more than any page here sends. Nothing was saved.",
                 )
-            except MultiPartParserError:
-                return refusal(
+            except (BadRequest, UnicodeDecodeError):
+                return bad_request_response(
+                    request,
+                    400,
+                    "Unreadable form",
+                    "The form data must be UTF-8 encoded, which this request was not. "
+                    "Nothing was saved; please try again.",
+                    api_message="The request body must be JSON (UTF-8).",
+                )
+            except (MultiPartParserError, SuspiciousOperation, ValueError):
+                return bad_request_response(
+                    request,
                     400,
                     "Unreadable form",
                     "The form data could not be read. Nothing was saved; please try again.",
+                    api_message="The request body must be JSON (UTF-8).",
                 )
         return self.get_response(request)
 

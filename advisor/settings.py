@@ -13,6 +13,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -97,7 +98,11 @@ MIDDLEWARE = [
     "advisor.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Health probes send an IP as the Host: answered here, before anything validates it.
+    "advisor.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The plain-HTTP trial: cookies of plain-HTTP requests without Secure (not used otherwise).
+    "advisor.middleware.PlainHttpCookiesMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.
     "advisor.middleware.RequestLimitsMiddleware",
     # A NUL sent to the admin or the API is a 400 (PostgreSQL refuses NUL: it was a 500).
@@ -254,7 +259,7 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
-# Security headers. Cookies are secure and HSTS is on whenever DEBUG is off.
+# Security headers. Cookies are secure and HSTS is on whenever DEBUG is off (both over HTTPS only).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -269,8 +274,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Secure cookies; the plain-HTTP trial (redirect off) drops the flag on plain-HTTP requests
+    # only (advisor.middleware.PlainHttpCookiesMiddleware). HSTS goes over HTTPS only.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Our styled 403 that says what to do; under htmx, static/js/site.js shows it in the page.
+CSRF_FAILURE_VIEW = "advisor.views.csrf_failure"
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -306,11 +315,56 @@ if not re.fullmatch(r"((?!\.+/)[A-Za-z0-9._~-]+/)+", ADMIN_URL):
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/paths/"
 LOGOUT_REDIRECT_URL = "/"
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """The EMAIL_* settings for an EMAIL_URL: `smtp://user:password@host:port/` (add `?tls=1`
+    for STARTTLS, port 587, or `?ssl=1`), `smtps://…` (TLS from the start, port 465),
+    `console:` (printed to the log) or `dummy:`; `?timeout=` seconds (10, at most 300). User
+    and password are percent-encoded. Parsed here, not by a library: a dozen lines, and no
+    dependency."""
+    parts = urlsplit(url)
+    if parts.scheme in {"console", "dummy"}:
+        return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    query = dict(parse_qsl(parts.query))
+    yes = {"1", "true", "yes", "on"}
+    try:
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError
+        ssl = parts.scheme == "smtps" or query.get("ssl", "").lower() in yes
+        tls = not ssl and query.get("tls", "").lower() in yes
+        timeout = float(query.get("timeout", "10"))
+        if not 0 < timeout <= 300:  # also refuses nan
+            raise ValueError
+        return {
+            "EMAIL_BACKEND": "advisor.mail.SMTPBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or (465 if ssl else 587 if tls else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": tls,
+            # A mail server that hangs must not hold a worker until gunicorn kills it (30 s).
+            "EMAIL_TIMEOUT": timeout,
+        }
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@mail.example:587/?tls=1, "
+            "smtps://user:password@mail.example, or console:"
+        ) from None
+
+
+# Development prints mail on the console; production without EMAIL_URL sends nothing and logs
+# a line per mail (advisor/mail.py): a reset link in a log would let its readers in.
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+globals().update(
+    email_settings(_email_url)
+    if _email_url
+    else {
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "advisor.mail.UnconfiguredBackend"
+    }
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Backend Path <noreply@localhost>")
 

@@ -12,6 +12,7 @@ from catalog.admin_views import catalog_export_yaml
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
+handler400 = "advisor.views.bad_request"
 handler404 = "advisor.views.page_not_found"
 handler500 = "advisor.views.server_error"
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from advisor.middleware import database_unavailable, is_database_unavailable
+from advisor.middleware import bad_request_response, database_unavailable, is_database_unavailable
 from catalog.page_cache import cached_page
 from catalog.selectors import home_categories
 from catalog.versioning import current_version
@@ -72,6 +72,37 @@ def readyz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "cache": cache})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A styled 400 (JSON for the API) that never reads the request's body or host.
+
+    Django's own 400 view is wrapped in requires_csrf_token, which reads the posted form again:
+    for a form Django refused to parse that raised once more and answered 500. A refused Host
+    header lands here too, so nothing here may call request.get_host().
+    """
+    return bad_request_response(
+        request,
+        400,
+        "Bad request",
+        "This request could not be understood. Nothing was saved; go back and try again.",
+        api_message="The request could not be understood.",
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a styled 403 that tells the learner what to do, not Django's page.
+
+    Under htmx, static/js/site.js shows this page's message in the page's live region.
+    """
+    return bad_request_response(
+        request,
+        403,
+        "Your session has expired",
+        "Your session expired, or this browser blocks cookies for this site, so nothing was "
+        "saved. Reload the page and try again; if it happens again, allow cookies for this site.",
+        api_message="The CSRF check failed: reload the page and try again.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
