@@ -67,6 +67,14 @@ QUESTION_KINDS = ("single", "multiple")
 # \Z rather than $ so that a trailing newline never passes.
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 
+# What a YAML file may not hold as it is (PyYAML's reader refuses the same set): NUL and the
+# other C0 controls but tab, line feed and carriage return; DEL; C1 but NEL; surrogates;
+# U+FFFE/FFFF. Double-quoted escapes ("\0") can still put them into a string, so text is
+# checked too: PostgreSQL refuses NUL, and none of them belongs on a page.
+NOT_IN_YAML_RE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
 # Field length limits, also the database column sizes (docs/catalog-document.md).
 SLUG_MAX_LENGTH = 64
 NAME_MAX_LENGTH = 200  # names, titles, labels, prompts
@@ -542,6 +550,7 @@ class _Builder:
 # --- validating -----------------------------------------------------------------------------
 
 _MISSING = object()
+_NULL_HINT = "leave the key out, or write a value"
 _OWN_ROLES = {"prerequisites": "prerequisite", "alternatives": "alternative"}
 _SUGGESTION_BUDGET = 200  # did-you-mean look-ups per file; each scans every slug
 _CYCLE_BUDGET = 100  # cycles spelled out per file; each costs a pass over its component
@@ -564,7 +573,7 @@ def _place(path: Path) -> str:
 def _describe(value: object) -> str:
     """Name a value's type the way a curator would."""
     if value is None:
-        return "empty"
+        return "nothing"
     if isinstance(value, bool):
         return f"{str(value).lower()} (YAML reads yes, no, on, off, true and false as true/false)"
     if isinstance(value, int | float):
@@ -664,14 +673,20 @@ class _Validator:
         return value
 
     def items(self, mapping: dict, key: str, path: Path, *, nonempty: str = "") -> list:
-        """The list at mapping[key]; [] when absent or null (missing keys are reported apart).
+        """The list at mapping[key]; [] when absent (missing keys are reported apart).
 
-        With ``nonempty`` (a noun), an empty list is an error.
+        A present key holds a list: null is an error, never an empty list (a `categories: ~`
+        taken as none would let `load_catalog --prune` delete the catalog). With
+        ``nonempty`` (a noun), an empty list is an error.
         """
-        value = mapping.get(key)
+        value = mapping.get(key, _MISSING)
+        if value is _MISSING:
+            return []
         if value is None:
-            if nonempty and key in mapping:  # `key: null` where at least one is required
+            if nonempty:
                 self.error((*path, key), f"'{key}' must name at least one {nonempty}")
+            else:
+                self.error((*path, key), f"'{key}' must be a list, got nothing; {_NULL_HINT}")
             return []
         if not isinstance(value, list):
             self.error((*path, key), f"'{key}' must be a list, got {_describe(value)}")
@@ -681,13 +696,17 @@ class _Validator:
         return value
 
     def text_value(self, value: object, path: Path, limit: int, *, optional: bool = False) -> str:
-        """Stripped text; "" (with an error unless optional) when blank or not text."""
-        if value is None and optional:
-            return ""
+        """Stripped text; "" (with an error unless optional and blank) when blank or not text."""
         if not isinstance(value, str):
+            hint = f"; {_NULL_HINT}" if value is None else _quote_hint(value)
+            self.error(path, f"{_subject(path)} must be text, got {_describe(value)}{hint}")
+            return ""
+        refused = NOT_IN_YAML_RE.search(value)
+        if refused is not None:
             self.error(
                 path,
-                f"{_subject(path)} must be text, got {_describe(value)}{_quote_hint(value)}",
+                f"{_subject(path)} contains the character U+{ord(refused.group()):04X}, which "
+                "a catalog may not hold (YAML allows it only as an escape); remove it",
             )
             return ""
         value = value.strip()
@@ -848,10 +867,13 @@ class _Validator:
             self.error(("version",), message)
             return None
         self.mapping(data, (), TOP_KEYS, optional=("projects", "questions"))
+        # A section that is not a list is one error; references to it are not checked.
         categories = self.categories(data)
-        technologies = self.technologies(data, categories)
-        projects = self.projects(data, technologies)
-        questions = self.questions(data, technologies)
+        known_categories = categories if isinstance(data.get("categories"), list) else None
+        technologies = self.technologies(data, known_categories)
+        known_technologies = technologies if isinstance(data.get("technologies"), list) else None
+        projects = self.projects(data, known_technologies)
+        questions = self.questions(data, known_technologies)
         return {
             "version": 1,
             "categories": list(categories.values()),
@@ -892,7 +914,7 @@ class _Validator:
                 categories[slug] = category
         return categories
 
-    def technologies(self, data: dict, categories: dict[str, dict]) -> dict[str, dict]:
+    def technologies(self, data: dict, categories: dict[str, dict] | None) -> dict[str, dict]:
         """Slug → normalized technology, in file order; also checks prerequisite cycles."""
         items = self.items(data, "technologies", ())
         first = self.first_indexes(items)
@@ -1018,7 +1040,7 @@ class _Validator:
                 set(component) for component in _strongly_connected(subgraph) if len(component) > 1
             )
 
-    def projects(self, data: dict, technologies: dict[str, dict]) -> list[dict]:
+    def projects(self, data: dict, technologies: dict[str, dict] | None) -> list[dict]:
         items = self.items(data, "projects", ())
         first = self.first_indexes(items)
         projects = []
@@ -1041,7 +1063,7 @@ class _Validator:
             )
         return projects
 
-    def questions(self, data: dict, technologies: dict[str, dict]) -> list[dict]:
+    def questions(self, data: dict, technologies: dict[str, dict] | None) -> list[dict]:
         items = self.items(data, "questions", ())
         first = self.first_indexes(items)
         choices_of: dict[str, dict[str, int]] = {}  # question slug → its choices, when valid
@@ -1106,7 +1128,9 @@ class _Validator:
         any_of = self.references(show_if, "any_of", where, choices, "choice", nonempty=True)
         return {"question": question, "any_of": any_of}
 
-    def choices(self, mapping: dict, path: Path, technologies: dict[str, dict]) -> list[dict]:
+    def choices(
+        self, mapping: dict, path: Path, technologies: dict[str, dict] | None
+    ) -> list[dict]:
         items = self.items(mapping, "choices", path, nonempty="choice")
         first = self.first_indexes(items)
         choices = []
@@ -1127,7 +1151,9 @@ class _Validator:
             )
         return choices
 
-    def recommends(self, mapping: dict, path: Path, technologies: dict[str, dict]) -> list[dict]:
+    def recommends(
+        self, mapping: dict, path: Path, technologies: dict[str, dict] | None
+    ) -> list[dict]:
         recommends = []
         seen: set[str] = set()
         for index, item in enumerate(self.items(mapping, "recommends", path)):
