@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from catalog.models import Category, Choice, Question, Recommendation, Technology
 from catalog.selectors import build_document
 from catalog.versioning import current_version
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 from tests.factories import make_document, make_technology
 from tests.process import manage as manage_ok
 from tests.process import process_env, throwaway_database_url

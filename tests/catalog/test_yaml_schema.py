@@ -1,4 +1,5 @@
-"""The YAML catalog schema: parsing, every validation rule, normalization and dumping.
+"""The YAML catalog schema: reading, every validation rule, normalization and writing
+(catalog/yaml_reader.py, document.py, references.py, validation.py, yaml_writer.py).
 
 Pure tests (no database, no Django settings): run them alone with
 `pytest -p no:django tests/catalog/test_yaml_schema.py`. Every test runs twice: with events
@@ -17,22 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import yaml_schema
-from catalog.generator import generate_document
-from catalog.yaml_schema import (
+from catalog import yaml_reader
+from catalog.document import (
     KINDS,
     LEVELS,
-    MAX_BYTES,
-    MAX_DEPTH,
     QUESTION_KINDS,
     RESOURCE_KINDS,
     SLUG_RE,
-    CatalogInvalid,
-    SchemaError,
-    dump_catalog,
-    parse_catalog,
-    validate_document,
 )
+from catalog.generator import generate_document
+from catalog.schema_errors import CatalogInvalid, SchemaError
+from catalog.validation import parse_catalog, validate_document
+from catalog.yaml_reader import MAX_BYTES, MAX_DEPTH
+from catalog.yaml_writer import dump_catalog
 
 BAD = Path(__file__).parent / "bad"
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,10 +46,10 @@ def _fresh_cache():
 def yaml_events(request, monkeypatch):
     """Run each test with libyaml's events and again with the pure-Python parser's."""
     if request.param == "libyaml":
-        if yaml_schema._CParser is None:
+        if yaml_reader._CParser is None:
             pytest.skip("PyYAML is built without libyaml here")
     elif request.param == "python":
-        monkeypatch.setattr(yaml_schema, "_CParser", None)
+        monkeypatch.setattr(yaml_reader, "_CParser", None)
     return request.param
 
 
@@ -1415,14 +1413,14 @@ def test_the_bad_files_differ_from_a_valid_catalog_by_one_defect():
 
 # --- the two parsers ------------------------------------------------------------------------
 
-LIBYAML = yaml_schema._CParser  # as imported, before the fixture hides it
+LIBYAML = yaml_reader._CParser  # as imported, before the fixture hides it
 needs_libyaml = pytest.mark.skipif(LIBYAML is None, reason="PyYAML is built without libyaml")
 
 
 @needs_libyaml
 @run_once
 def test_libyaml_is_used_when_present(monkeypatch):
-    monkeypatch.setattr(yaml_schema, "_PythonParser", None)  # would fail if called
+    monkeypatch.setattr(yaml_reader, "_PythonParser", None)  # would fail if called
     assert parse_catalog(SMALL) == make_document()
 
 
@@ -1438,11 +1436,11 @@ def test_both_parsers_build_the_same_data_marks_and_errors(name):
         source = dump_catalog(generate_document(300, seed=5)).encode()
     else:
         source = (BAD / name).read_bytes()
-    text, error = yaml_schema._decode(source, name)
+    text, error = yaml_reader._decode(source, name)
     if error is not None:
         return  # refused before parsing
-    fast = yaml_schema._load_yaml(text, name, libyaml=True)
-    slow = yaml_schema._load_yaml(text, name, libyaml=False)
+    fast = yaml_reader._load_yaml(text, name, libyaml=True)
+    slow = yaml_reader._load_yaml(text, name, libyaml=False)
     if name == "syntax-error.yaml":  # libyaml words its syntax errors its own way
         assert [(e.line, e.place) for e in fast[2]] == [(e.line, e.place) for e in slow[2]]
         assert fast[2][0].message.startswith("invalid YAML: while parsing a flow sequence")
@@ -1459,7 +1457,7 @@ def test_libyaml_refuses_deep_nesting_at_full_size_without_crashing():
     code = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from catalog.yaml_schema import MAX_BYTES, _load_yaml
+from catalog.yaml_reader import MAX_BYTES, _load_yaml
 size = MAX_BYTES - 20
 for source in ("[" * size, "{{a: " * (size // 4), "- " * (size // 2), "a:\\n  " + "[" * size):
     _, _, errors, _ = _load_yaml(source, "f", libyaml=True)
