@@ -1,6 +1,6 @@
 """Median planner time on generated catalogs of 100, 1,000 and 10,000 technologies.
 
-Also times the default catalog (fixtures/catalog.yaml) once catalog.yaml_schema can parse it.
+Also times the default catalog (fixtures/catalog.yaml) once catalog.validation can parse it.
 Run from the project root: `.venv/bin/python bench/planner_bench.py [--repeat N]`.
 Building the planner's catalog (`catalog_from_document`) is timed apart: it is paid once per
 catalog version, not per plan.
@@ -72,7 +72,7 @@ def bench(label: str, document: dict, repeat: int) -> None:
 def default_document() -> dict | None:
     path = ROOT / "fixtures" / "catalog.yaml"
     try:
-        from catalog.yaml_schema import parse_catalog
+        from catalog.validation import parse_catalog
     except ImportError:
         return None
     if not path.exists():
@@ -102,7 +102,7 @@ def main() -> None:
     )
     document = default_document()
     if document is None:
-        print("default catalog: skipped (no fixtures/catalog.yaml or catalog.yaml_schema yet)")
+        print("default catalog: skipped (no fixtures/catalog.yaml or catalog.validation yet)")
     else:
         bench("fixtures/catalog.yaml", document, options.repeat)
     for size in SIZES:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import build_document
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 
 
 @require_GET

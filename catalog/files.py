@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalog.yaml_schema import MAX_BYTES, CatalogInvalid, SchemaError, parse_catalog
+from catalog.schema_errors import CatalogInvalid, SchemaError
+from catalog.validation import parse_catalog
+from catalog.yaml_reader import MAX_BYTES
 
 
 def read_catalog_file(path: str | Path) -> dict:

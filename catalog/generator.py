@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from catalog.yaml_schema import KINDS, LEVELS, RESOURCE_KINDS
+from catalog.document import KINDS, LEVELS, RESOURCE_KINDS
 
 WEIGHTS = (-3, -2, -1, 1, 2, 3, 4, 5)
 

@@ -1,6 +1,6 @@
 """The curated catalog: what a learner can study, and the questions that choose it.
 
-Database constraints mirror the YAML schema (catalog/yaml_schema.py) so that neither the
+Database constraints mirror the YAML schema (catalog/document.py) so that neither the
 admin nor the loader can store what the schema forbids.
 """
 

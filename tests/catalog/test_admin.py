@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Prerequisite, Technology
+from catalog.validation import parse_catalog
 from catalog.versioning import current_version
-from catalog.yaml_schema import parse_catalog
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db

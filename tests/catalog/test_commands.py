@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from catalog.models import Category, Choice, Question, Recommendation, Technology
 from catalog.selectors import build_document
 from catalog.versioning import current_version
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 from tests.factories import make_document, make_technology
-from tests.process import process_env
+from tests.process import manage as manage_ok
+from tests.process import process_env, throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_FILES = sorted((Path(__file__).parent / "bad").glob("*.yaml"))
@@ -201,3 +202,66 @@ def test_prune_removes_questions_that_depend_on_each_other(tmp_path):
     out, _ = run("load_catalog", str(write(tmp_path, make_document(questions=[]))), "--prune")
     assert "questions: 0 created, 0 updated, 2 deleted" in out
     assert not Question.objects.exists()
+
+
+BAD = Path(__file__).parent / "bad"
+NULL_SECTIONS = {
+    "categories-null.yaml": (2, "categories"),
+    "technologies-null.yaml": (9, "technologies"),
+    "questions-null.yaml": (75, "questions"),
+}
+
+
+@pytest.mark.parametrize("name", NULL_SECTIONS)
+def test_prune_with_a_null_section_is_refused_and_deletes_nothing(name, tmp_path):
+    """`categories: ~` is not "no categories": with --prune it would empty the catalog."""
+    run("load_catalog", str(write(tmp_path, make_document())))
+    before = database_snapshot()
+    line, section = NULL_SECTIONS[name]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("load_catalog", str(BAD / name), "--prune", stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().strip().splitlines() == [
+        f"{BAD / name}:{line}: {section}: '{section}' must be a list, got nothing; "
+        "leave the key out, or write a value"
+    ]
+    assert database_snapshot() == before
+    assert Technology.objects.count() == len(make_document()["technologies"])
+
+
+def test_prune_with_a_null_section_exits_1_in_a_real_process(tmp_path):
+    env = process_env(DATABASE_URL=throwaway_database_url(tmp_path, "nullsection"))
+    manage_ok(env, "migrate", "--noinput")
+    manage_ok(env, "load_catalog", str(write(tmp_path, make_document())))
+    before = manage_ok(env, "export_catalog")
+    for name in NULL_SECTIONS:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "load_catalog", str(BAD / name), "--prune"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"{BAD / name}:{NULL_SECTIONS[name][0]}:" in result.stderr
+    assert manage_ok(env, "export_catalog") == before
+
+
+def test_nul_in_text_is_a_located_error_and_loads_nothing(tmp_path):
+    """PostgreSQL refuses NUL in text: the file is refused before the database sees it."""
+    run("load_catalog", str(write(tmp_path, make_document())))
+    before = database_snapshot()
+    document = make_document()
+    document["technologies"][1]["summary"] = "Half\x00way."
+    path = write(tmp_path, document, "nul.yaml")
+    assert '"Half\\0way."' in path.read_text(encoding="utf-8")  # an escape in the file
+    for command in ("check_catalog", "load_catalog"):
+        err = io.StringIO()
+        with pytest.raises(CommandError):
+            call_command(command, str(path), stdout=io.StringIO(), stderr=err)
+        [message] = err.getvalue().strip().splitlines()
+        assert message.startswith(f"{path}:")
+        assert ": technologies[1].summary: 'summary' contains the character U+0000" in message
+    assert database_snapshot() == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
@@ -113,17 +112,9 @@ def test_the_planner_plans_over_a_generated_catalog():
     assert plan.total_hours > 0
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("catalog.yaml_schema") is None,
-    reason="catalog/yaml_schema.py is not written yet",
-)
 @pytest.mark.parametrize("size", [1, 100, 1000])
 def test_the_document_passes_the_catalog_schema(size):
-    from catalog import yaml_schema
-
-    validate_document = getattr(yaml_schema, "validate_document", None)
-    if validate_document is None:
-        pytest.skip("catalog.yaml_schema has no validate_document yet")
+    from catalog.validation import validate_document
 
     document = generate_document(size, seed=size)
 
@@ -138,14 +129,15 @@ def test_the_document_passes_the_catalog_schema(size):
 
 @pytest.fixture(scope="module")
 def compact_ten_thousand() -> tuple[dict, str]:
-    from catalog.yaml_schema import dump_catalog
+    from catalog.yaml_writer import dump_catalog
 
     document = generate_document(10_000, compact=True)
     return document, dump_catalog(document)
 
 
 def test_compact_ten_thousand_fits_the_loader_and_loads_back(compact_ten_thousand):
-    from catalog.yaml_schema import MAX_BYTES, parse_catalog
+    from catalog.validation import parse_catalog
+    from catalog.yaml_reader import MAX_BYTES
 
     document, text = compact_ten_thousand
     size = len(text.encode())
@@ -190,7 +182,7 @@ def test_compact_is_deterministic_and_has_the_full_forms_graph():
 
 @pytest.mark.parametrize("size", [1, 3, 100])
 def test_compact_documents_pass_the_catalog_schema(size):
-    from catalog.yaml_schema import validate_document
+    from catalog.validation import validate_document
 
     document = generate_document(size, seed=size, compact=True)
     normalized, errors = validate_document(document)
@@ -201,7 +193,7 @@ def test_compact_documents_pass_the_catalog_schema(size):
 def test_generate_catalog_writes_the_compact_form(tmp_path):
     from django.core.management import call_command
 
-    from catalog.yaml_schema import dump_catalog
+    from catalog.yaml_writer import dump_catalog
 
     path = tmp_path / "compact.yaml"
     call_command(

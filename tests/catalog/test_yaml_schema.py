@@ -1,4 +1,5 @@
-"""The YAML catalog schema: parsing, every validation rule, normalization and dumping.
+"""The YAML catalog schema: reading, every validation rule, normalization and writing
+(catalog/yaml_reader.py, document.py, references.py, validation.py, yaml_writer.py).
 
 Pure tests (no database, no Django settings): run them alone with
 `pytest -p no:django tests/catalog/test_yaml_schema.py`. Every test runs twice: with events
@@ -17,22 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import yaml_schema
-from catalog.generator import generate_document
-from catalog.yaml_schema import (
+from catalog import yaml_reader
+from catalog.document import (
     KINDS,
     LEVELS,
-    MAX_BYTES,
-    MAX_DEPTH,
     QUESTION_KINDS,
     RESOURCE_KINDS,
     SLUG_RE,
-    CatalogInvalid,
-    SchemaError,
-    dump_catalog,
-    parse_catalog,
-    validate_document,
 )
+from catalog.generator import generate_document
+from catalog.schema_errors import CatalogInvalid, SchemaError
+from catalog.validation import parse_catalog, validate_document
+from catalog.yaml_reader import MAX_BYTES, MAX_DEPTH
+from catalog.yaml_writer import dump_catalog
 
 BAD = Path(__file__).parent / "bad"
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,10 +46,10 @@ def _fresh_cache():
 def yaml_events(request, monkeypatch):
     """Run each test with libyaml's events and again with the pure-Python parser's."""
     if request.param == "libyaml":
-        if yaml_schema._CParser is None:
+        if yaml_reader._CParser is None:
             pytest.skip("PyYAML is built without libyaml here")
     elif request.param == "python":
-        monkeypatch.setattr(yaml_schema, "_CParser", None)
+        monkeypatch.setattr(yaml_reader, "_CParser", None)
     return request.param
 
 
@@ -249,10 +247,185 @@ def test_prerequisite_mapping_keeps_its_reason():
     assert prerequisites == [{"technology": "python-basics", "why": "Django is Python."}]
 
 
-def test_null_optional_keys_count_as_absent():
-    source = replaced("    alternatives: []\n", "    alternatives:\n")
-    source = replaced("        knows: []\n", "        knows: ~\n", source)
-    assert parse_catalog(source) == make_document()
+def test_show_if_null_means_no_condition():
+    """The normalized document writes an unconditional question's show_if as null."""
+    source = replaced("    show_if: {question: goals, any_of: [website]}\n", "    show_if: ~\n")
+    assert parse_catalog(source)["questions"][1]["show_if"] is None
+
+
+def _without_section(name: str, value: str) -> str:
+    """SMALL with a whole top-level section replaced by ``name: value``."""
+    start = SMALL.index(f"\n{name}:\n") + 1
+    end = min(
+        (
+            SMALL.index(f"\n{other}:", start) + 1
+            for other in ("technologies", "questions")
+            if f"\n{other}:" in SMALL[start:]
+        ),
+        default=len(SMALL),
+    )
+    return SMALL[:start] + f"{name}:{value}\n" + SMALL[end:]
+
+
+RESOURCES = (
+    "    resources:\n      - title: Tutorial\n"
+    "        url: https://docs.djangoproject.com/en/5.2/intro/\n        kind: tutorial\n"
+)
+RECOMMENDS = (
+    "        recommends:\n          - technology: django\n            weight: 3\n"
+    "            because: Django has an admin.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "place", "message"),
+    [
+        (_without_section("categories", " ~"), 2, "categories", "'categories' must be a list"),
+        (_without_section("technologies", ""), 6, "technologies", "'technologies' must be a list"),
+        (_without_section("questions", ""), 34, "questions", "'questions' must be a list"),
+        (replaced("questions:\n", "projects: ~\nquestions:\n"), 34, "projects", "must be a list"),
+        (
+            replaced("    alternatives: []\n", "    alternatives:\n"),
+            28,
+            "technologies[1].alternatives",
+            "'alternatives' must be a list, got nothing",
+        ),
+        (
+            replaced("        knows: []\n", "        knows: ~\n"),
+            45,
+            "questions[0].choices[0].knows",
+            "'knows' must be a list, got nothing",
+        ),
+        (
+            replaced("    highlights: [Admin views]\n", "    highlights: ~\n"),
+            22,
+            "technologies[1].highlights",
+            "'highlights' must be a list, got nothing",
+        ),
+        (
+            replaced(
+                "    checkpoints:\n      - Build a model and edit it in the admin.\n",
+                "    checkpoints:\n",
+            ),
+            23,
+            "technologies[1].checkpoints",
+            "'checkpoints' must be a list, got nothing",
+        ),
+        (
+            replaced("    prerequisites:\n      - python-basics\n", "    prerequisites: ~\n"),
+            26,
+            "technologies[1].prerequisites",
+            "'prerequisites' must be a list, got nothing",
+        ),
+        (
+            replaced(RESOURCES, "    resources: ~\n"),
+            30,
+            "technologies[1].resources",
+            "'resources' must be a list, got nothing",
+        ),
+        (
+            replaced(RECOMMENDS, "        recommends: ~\n"),
+            41,
+            "questions[0].choices[0].recommends",
+            "'recommends' must be a list, got nothing",
+        ),
+        (
+            replaced("    help: Pick one.\n", "    help: ~\n"),
+            48,
+            "questions[1].help",
+            "'help' must be text, got nothing",
+        ),
+        (
+            replaced("    homepage: https://www.djangoproject.com/\n", "    homepage:\n"),
+            29,
+            "technologies[1].homepage",
+            "'homepage' must be text, got nothing",
+        ),
+        (
+            replaced(
+                "      - python-basics\n",
+                "      - technology: python-basics\n        why: ~\n",
+            ),
+            28,
+            "technologies[1].prerequisites[0].why",
+            "'why' must be text, got nothing",
+        ),
+    ],
+    ids=lambda value: None,
+)
+def test_a_present_key_holds_a_value_of_its_type(source, line, place, message):
+    """`key: ~` (or nothing after the colon) is an error, never an empty default: a
+    `categories: ~` taken as no categories would let `load_catalog --prune` empty the catalog."""
+    error = only_error(source)
+    assert (error.line, error.place) == (line, place), str(error)
+    assert message in error.message
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [
+        ("\\0", "U+0000"),
+        ("\\a", "U+0007"),
+        ("\\e", "U+001B"),
+        ("\\x7f", "U+007F"),
+        ("\\x9b", "U+009B"),
+        ("\\uFFFE", "U+FFFE"),
+    ],
+)
+def test_text_holds_no_character_that_a_yaml_file_may_not(escape, code):
+    """A double-quoted escape can put into a string what YAML refuses in the file itself,
+    NUL above all (PostgreSQL refuses it in text); each is a located error."""
+    error = only_error(replaced("    name: Django\n", f'    name: "Dja{escape}ngo"\n'))
+    assert (error.line, error.place) == (15, "technologies[1].name")
+    assert f"contains the character {code}" in error.message
+
+
+def test_an_escaped_surrogate_is_refused_on_its_line():
+    """libyaml refuses the escape itself; PyYAML's parser builds it and the schema refuses it."""
+    error = only_error(replaced("    name: Django\n", '    name: "Dja\\ud800ngo"\n'))
+    assert error.line == 15
+    assert "U+D800" in error.message or "invalid Unicode character escape" in error.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        (
+            "    summary: Sites people use in a browser.\n",
+            '    summary: "Sites\\0"\n',
+            "categories[0].summary",
+        ),
+        (
+            "      - Build a model and edit it in the admin.\n",
+            '      - "Build\\0 a model and edit it in the admin."\n',
+            "technologies[1].checkpoints[0]",
+        ),
+        ("        label: Small\n", '        label: "Sm\\0all"\n', "questions[1].choices[0].label"),
+        ("    help: Pick one.\n", '    help: "Pick\\0 one."\n', "questions[1].help"),
+        (
+            "            because: Django",
+            '            because: "\\0" # Django',
+            "questions[0].choices[0].recommends[0].because",
+        ),
+        (
+            "        kind: tutorial\n",
+            '        kind: "tutorial\\0"\n',
+            "technologies[1].resources[0].kind",
+        ),
+        ("    kind: multiple\n", '    kind: "multiple\\0"\n', "questions[0].kind"),
+    ],
+)
+def test_nul_is_refused_in_every_string(old, new, place):
+    errors = errors_of(replaced(old, new))
+    assert [error.place for error in errors] == [place], [str(error) for error in errors]
+    assert "U+0000" in errors[0].message
+
+
+def test_tabs_and_line_breaks_in_text_are_fine():
+    source = replaced("    name: Django\n", '    name: "Dja\\tngo\\r\\n\\x85"\n')
+    assert parse_catalog(source)["technologies"][1]["name"] == "Dja\tngo"
+    source = replaced("    help: Pick one.\n", '    help: "Pick\\tone.\\r\\nOr\\x85two"\n')
+    assert parse_catalog(source)["questions"][1]["help"] == "Pick\tone.\r\nOr\x85two"
 
 
 def test_references_may_point_forward():
@@ -869,8 +1042,14 @@ def test_five_thousand_technologies_validate_quickly():
 slugs = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 
 
+# Characters a YAML file may hold as they are (the schema refuses the others in text).
+text_characters = st.characters(
+    codec="utf-8", exclude_categories=("Cc", "Cs", "Cn"), include_characters="\t\n\r\x85"
+)
+
+
 def texts(max_size: int = 30) -> st.SearchStrategy[str]:
-    return st.text(max_size=max_size).map(str.strip).filter(bool)
+    return st.text(text_characters, max_size=max_size).map(str.strip).filter(bool)
 
 
 def urls() -> st.SearchStrategy[str]:
@@ -998,6 +1177,11 @@ def test_dump_then_parse_gives_the_document_back(document):
 # file → (line, place, part of the message). Each file is the same small, plausible catalog with
 # exactly one defect; the command tests reuse them.
 EXPECTED = {
+    "alternatives-empty.yaml": (
+        53,
+        "technologies[3].alternatives",
+        "'alternatives' must be a list, got nothing",
+    ),
     "alias-bomb.yaml": (33, "", "anchors (&a) are not allowed"),
     "alias.yaml": (3, "", "anchors (&web) are not allowed"),
     "bad-homepage.yaml": (
@@ -1022,6 +1206,7 @@ EXPECTED = {
         "technologies[4].categories",
         "'categories' must be a list, got text",
     ),
+    "categories-null.yaml": (2, "categories", "'categories' must be a list, got nothing"),
     "comments-only.yaml": (1, "", "the catalog is empty"),
     "control-character.yaml": (59, "", "the character U+0007, which YAML does not allow"),
     "deep-nesting.yaml": (33, "", f"nested more than {MAX_DEPTH} levels deep"),
@@ -1066,11 +1251,21 @@ EXPECTED = {
         "questions[1].choices[1].knows[0]",
         "unknown technology 'python'; did you mean 'python-basics'?",
     ),
+    "knows-null.yaml": (
+        111,
+        "questions[1].choices[1].knows",
+        "'knows' must be a list, got nothing",
+    ),
     "local-tag.yaml": (50, "", "the tag !include is not allowed"),
     "missing-required-key.yaml": (54, "technologies[4]", "missing required key 'level'"),
     "multiple-documents.yaml": (112, "", "second YAML document"),
     "name-too-long.yaml": (28, "technologies[2].name", "the limit is 200"),
     "not-utf8.yaml": (59, "", "not valid UTF-8"),
+    "nul-character.yaml": (
+        50,
+        "technologies[3].summary",
+        "'summary' contains the character U+0000",
+    ),
     "number-as-name.yaml": (
         63,
         "technologies[5].name",
@@ -1093,6 +1288,7 @@ EXPECTED = {
         "questions[1].kind",
         "unknown kind 'several'; expected one of: single, multiple",
     ),
+    "questions-null.yaml": (75, "questions", "'questions' must be a list, got nothing"),
     "recommends-unknown-technology.yaml": (
         89,
         "questions[0].choices[1].recommends[0].technology",
@@ -1129,6 +1325,7 @@ EXPECTED = {
         "unknown question 'goal'; did you mean 'goals'?",
     ),
     "syntax-error.yaml": (25, "", "invalid YAML"),
+    "technologies-null.yaml": (9, "technologies", "'technologies' must be a list, got nothing"),
     "top-level-list.yaml": (1, "", "the top of the catalog must be a mapping"),
     "unknown-alternative.yaml": (
         53,
@@ -1216,14 +1413,14 @@ def test_the_bad_files_differ_from_a_valid_catalog_by_one_defect():
 
 # --- the two parsers ------------------------------------------------------------------------
 
-LIBYAML = yaml_schema._CParser  # as imported, before the fixture hides it
+LIBYAML = yaml_reader._CParser  # as imported, before the fixture hides it
 needs_libyaml = pytest.mark.skipif(LIBYAML is None, reason="PyYAML is built without libyaml")
 
 
 @needs_libyaml
 @run_once
 def test_libyaml_is_used_when_present(monkeypatch):
-    monkeypatch.setattr(yaml_schema, "_PythonParser", None)  # would fail if called
+    monkeypatch.setattr(yaml_reader, "_PythonParser", None)  # would fail if called
     assert parse_catalog(SMALL) == make_document()
 
 
@@ -1239,11 +1436,11 @@ def test_both_parsers_build_the_same_data_marks_and_errors(name):
         source = dump_catalog(generate_document(300, seed=5)).encode()
     else:
         source = (BAD / name).read_bytes()
-    text, error = yaml_schema._decode(source, name)
+    text, error = yaml_reader._decode(source, name)
     if error is not None:
         return  # refused before parsing
-    fast = yaml_schema._load_yaml(text, name, libyaml=True)
-    slow = yaml_schema._load_yaml(text, name, libyaml=False)
+    fast = yaml_reader._load_yaml(text, name, libyaml=True)
+    slow = yaml_reader._load_yaml(text, name, libyaml=False)
     if name == "syntax-error.yaml":  # libyaml words its syntax errors its own way
         assert [(e.line, e.place) for e in fast[2]] == [(e.line, e.place) for e in slow[2]]
         assert fast[2][0].message.startswith("invalid YAML: while parsing a flow sequence")
@@ -1260,7 +1457,7 @@ def test_libyaml_refuses_deep_nesting_at_full_size_without_crashing():
     code = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from catalog.yaml_schema import MAX_BYTES, _load_yaml
+from catalog.yaml_reader import MAX_BYTES, _load_yaml
 size = MAX_BYTES - 20
 for source in ("[" * size, "{{a: " * (size // 4), "- " * (size // 2), "a:\\n  " + "[" * size):
     _, _, errors, _ = _load_yaml(source, "f", libyaml=True)

@@ -20,7 +20,7 @@ import pytest
 
 from catalog.generator import generate_document
 from catalog.services import LOAD_LOCK_KEY
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 from tests.process import manage, process_env, throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,9 +26,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.schema_errors import CatalogInvalid, SchemaError
 from catalog.selectors import build_document
+from catalog.validation import parse_catalog
 from catalog.versioning import current_version
-from catalog.yaml_schema import CatalogInvalid, SchemaError, dump_catalog, parse_catalog
+from catalog.yaml_writer import dump_catalog
 from paths import questionnaire
 from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.services import learner_create

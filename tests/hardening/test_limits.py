@@ -21,7 +21,7 @@ from django.test import Client
 
 from catalog.selectors import build_document
 from catalog.versioning import current_version
-from catalog.yaml_schema import MAX_BYTES
+from catalog.yaml_reader import MAX_BYTES
 from paths import questionnaire
 from paths.models import LearningPath, Note
 from paths.services import learner_create

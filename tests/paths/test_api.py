@@ -9,7 +9,7 @@ import yaml
 from django.test import Client
 
 from catalog.generator import generate_document
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 from paths.models import LearningPath
 from paths.planner import build_plan, catalog_from_document, plan_to_api
 from tests.factories import first_choice_answers, make_document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.files import read_catalog_file
-from catalog.yaml_schema import CatalogInvalid
+from catalog.schema_errors import CatalogInvalid
 
 
 class Command(BaseCommand):

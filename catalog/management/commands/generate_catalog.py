@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.generator import generate_document
-from catalog.yaml_schema import dump_catalog
+from catalog.yaml_writer import dump_catalog
 
 
 class Command(BaseCommand):

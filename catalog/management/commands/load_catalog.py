@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.files import read_catalog_file
+from catalog.schema_errors import CatalogInvalid
 from catalog.services import SECTIONS, catalog_load
-from catalog.yaml_schema import CatalogInvalid
 
 DEFAULT_PATH = "fixtures/catalog.yaml"
 
