@@ -16,8 +16,10 @@ from paths.models import LearningPath, Progress
 from paths.schedule import step_days
 from paths.services import learner_create, note_set, path_rename, progress_set
 from tests.factories import (
+    CHAIN_ANSWERS,
     act_as,
     first_choice_answers,
+    make_chain_document,
     make_document,
     make_path,
     shipped_catalog_size,
@@ -81,6 +83,19 @@ def test_projects_stand_after_their_step(client, owner):
     webfw = html.index('id="step-webfw"')
     project = html.index("A tiny site")
     assert html.index("</article>", webfw) < project < html.index("</ol>", webfw)
+
+
+def test_a_project_stands_right_after_its_last_technology_not_at_the_end(client, load_document):
+    load_document(make_chain_document())
+    learner = learner_create()
+    act_as(client, learner)
+    html = body(client.get(make_path(learner=learner, answers=CHAIN_ANSWERS).get_absolute_url()))
+    assert step_items(html) == ["one", "two", "three", "four"]
+    early = html.index("Practice project: Early project")
+    assert html.index("</article>", html.index('id="step-two"')) < early
+    assert early < html.index('id="step-three"')
+    late = html.index("Practice project: Late project")
+    assert html.index("</article>", html.index('id="step-four"')) < late
 
 
 def test_considered_not_recommended(client, small_catalog):
