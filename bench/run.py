@@ -245,6 +245,101 @@ def large_plan_latency(tmp: Path, env: dict[str, str], seconds: int) -> dict:
         server.wait(timeout=30)
 
 
+def schema_times() -> list[tuple[str, float, float]]:
+    """(what, seconds, limit) for the YAML reader's refusals of hostile input and for
+    validating a large document: with libyaml's events and with the pure-Python parser's."""
+    from catalog import yaml_reader
+    from catalog.schema_errors import CatalogInvalid
+    from catalog.validation import parse_catalog, validate_document
+    from tests.factories import make_document
+
+    nested = [
+        "highlights: " + "[" * 100_000,
+        "highlights: " + "{a: " * 100_000,
+        "highlights:\n" + "- " * 100_000,
+    ]
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 30)]
+    alias_bomb = "\n".join(lines) + "\n"
+
+    def refusal(source: str) -> float:
+        start = time.perf_counter()
+        try:
+            parse_catalog(source)
+        except CatalogInvalid:
+            return time.perf_counter() - start
+        raise SystemExit("the YAML reader accepted hostile input")
+
+    rows = []
+    libyaml = yaml_reader._CParser
+    for parser, events in (("libyaml", libyaml), ("Python parser", None)):
+        if parser == "libyaml" and libyaml is None:
+            continue
+        yaml_reader._CParser = events
+        try:
+            deepest = max(refusal(source) for source in nested)
+            rows.append((f"YAML 100,000 levels deep refused ({parser}, slowest)", deepest, 5))
+            rows.append((f"YAML alias bomb refused ({parser})", refusal(alias_bomb), 1))
+        finally:
+            yaml_reader._CParser = libyaml
+    document = make_document()
+    template = document["technologies"][1]
+    document["technologies"] = [
+        {
+            **template,
+            "slug": f"tech-{n}",
+            "prerequisites": [{"technology": f"tech-{n - 1}", "why": ""}] if n else [],
+            "alternatives": [f"tech-{n + 1}"] if n < 4999 else [],
+        }
+        for n in range(5000)
+    ]
+    document["projects"] = [{"slug": "p", "title": "P", "brief": "B.", "uses": ["tech-4999"]}]
+    question = document["questions"][0]
+    question["choices"] = question["choices"][:1]
+    question["choices"][0]["recommends"] = [
+        {"technology": "tech-4999", "weight": 1, "because": "The end."}
+    ]
+    document["questions"] = [question]
+    start = time.perf_counter()
+    _, errors = validate_document(document)
+    rows.append(("validate a document of 5,000 technologies", time.perf_counter() - start, 3))
+    if errors:
+        raise SystemExit(f"the 5,000-technology document is invalid: {errors[:3]}")
+    return rows
+
+
+def outage_seconds(tmp: Path) -> float | None:
+    """The slowest 503 while PostgreSQL is cut off (through a TCP proxy) from a server that
+    had open connections; None on SQLite, which cannot go away."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return None
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tests.hardening.servers import TcpProxy, request, serve, server_env
+
+    parts = urlsplit(throwaway_database_url(tmp, "bench_outage"))
+    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
+    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    proxied = urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
+    env = server_env(proxied, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
+    proxy.start()
+    try:
+        with serve(env, tmp / "outage.log") as base:
+            for _ in range(4):  # open persistent connections in both workers
+                request(base, "GET", "/")
+            proxy.stop()
+            slowest = 0.0
+            for url in ("/", "/catalog/", "/advisor/", "/readyz"):
+                for _ in range(2):  # both workers, whose connections just broke
+                    response = request(base, "GET", url, timeout=60)
+                    if response.status != 503:
+                        raise SystemExit(f"{url} answered {response.status} during the outage")
+                    slowest = max(slowest, response.seconds)
+            return slowest
+    finally:
+        proxy.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
@@ -307,6 +402,8 @@ def main() -> int:
     planner = planner_times()
     loads, large_env = load_times(tmp)
     large_plan = large_plan_latency(tmp, large_env, options.seconds)
+    schema = schema_times()
+    outage = outage_seconds(tmp)
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(f"\nBackend Path bench — {engine}, Python {platform.python_version()} ({PYTHON}),")
     print(f"gunicorn 2 sync workers, wrk -t2 -c16 -d{options.seconds}s on 127.0.0.1\n")
@@ -337,6 +434,19 @@ def main() -> int:
         print(
             f"| load_catalog, {size:,} technologies | | {seconds * 1000:.0f} ms | | "
             f"| < 15 s | {verdict} |"
+        )
+    for what, seconds, limit in schema:
+        ok = seconds < limit
+        failures += [] if ok else [what]
+        verdict = "yes" if ok else "NO"
+        print(f"| {what} | | {seconds * 1000:.0f} ms | | | < {limit} s | {verdict} |")
+    if outage is not None:
+        ok = outage < 10
+        failures += [] if ok else ["503 during an outage"]
+        verdict = "yes" if ok else "NO"
+        print(
+            f"| 503 while PostgreSQL is down (slowest) | | {outage * 1000:.0f} ms | | "
+            f"| < 10 s | {verdict} |"
         )
     ok = weight <= 60 * 1024
     failures += [] if ok else ["page weight"]

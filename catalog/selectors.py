@@ -542,3 +542,9 @@ def browse_catalog(version: tuple[int, object]) -> BrowseCatalog:
     if number:
         _browse_memo = (version, browse)
     return browse
+
+
+def reset_memo() -> None:
+    """Forget this process's browse read model (tests start each case without it)."""
+    global _browse_memo
+    _browse_memo = None

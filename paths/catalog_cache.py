@@ -58,3 +58,10 @@ def get_planner_catalog() -> tuple[int, PlannerCatalog]:
     """The current catalog version and its planner catalog."""
     bundle = get_catalog_bundle()
     return bundle.version, bundle.planner
+
+
+def reset_memo() -> None:
+    """Forget this process's planner catalog (tests start each case without it)."""
+    global _latest
+    with _lock:
+        _latest = None

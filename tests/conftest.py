@@ -12,12 +12,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, so cached pages never leak between tests."""
+    """Each test starts with an empty cache and no per-process catalog memo, so neither cached
+    pages nor an earlier test's catalog leak between tests, whatever order they run in."""
     from django.core.cache import cache
 
-    cache.clear()
+    from catalog.selectors import reset_memo as reset_browse_memo
+    from paths.catalog_cache import reset_memo as reset_planner_memo
+
+    def reset() -> None:
+        cache.clear()
+        reset_browse_memo()
+        reset_planner_memo()
+
+    reset()
     yield
-    cache.clear()
+    reset()
 
 
 @pytest.fixture

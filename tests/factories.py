@@ -193,3 +193,45 @@ def shipped_catalog_size() -> int:
 
     shipped = parse_catalog((settings.BASE_DIR / "fixtures" / "catalog.yaml").read_bytes())
     return len(shipped["technologies"])
+
+
+def make_chain_document() -> dict:
+    """A catalog whose path is one → two → three → four, with a project that uses only the
+    first two: it belongs between the steps (after two, before three), not at the end."""
+    return make_document(
+        technologies=[
+            make_technology("one", name="Step One", kind="language"),
+            make_technology("two", name="Step Two", prerequisites=["one"]),
+            make_technology("three", name="Step Three", prerequisites=["two"]),
+            make_technology("four", name="Step Four", prerequisites=["three"]),
+        ],
+        projects=[
+            {"slug": "late", "title": "Late project", "brief": "Use all four.", "uses": ["four"]},
+            {
+                "slug": "early",
+                "title": "Early project",
+                "brief": "Use the first two.",
+                "uses": ["two", "one"],
+            },
+        ],
+        questions=[
+            {
+                "slug": "goal",
+                "prompt": "Go all the way?",
+                "help": "",
+                "kind": "single",
+                "show_if": None,
+                "choices": [
+                    {
+                        "slug": "yes",
+                        "label": "Yes",
+                        "recommends": [{"technology": "four", "weight": 1, "because": "The end."}],
+                        "knows": [],
+                    }
+                ],
+            }
+        ],
+    )
+
+
+CHAIN_ANSWERS = {"goal": ["yes"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 
@@ -36,5 +37,8 @@ def test_home_reads_on_a_phone_without_sideways_scrolling(live_server, browser, 
 def test_skip_link_moves_focus_to_main(live_server, page, small_catalog):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused.strip() == "Skip to content"
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    assert page.evaluate("location.hash") == "#main"

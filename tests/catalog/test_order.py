@@ -19,7 +19,8 @@ from django.core.management import call_command
 
 from catalog.selectors import build_document
 from catalog.services import catalog_load
-from catalog.yaml_schema import dump_catalog, parse_catalog
+from catalog.validation import parse_catalog
+from catalog.yaml_writer import dump_catalog
 from paths.catalog_cache import get_planner_catalog
 from tests.factories import make_document, make_technology
 

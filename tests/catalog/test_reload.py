@@ -16,8 +16,9 @@ from django.core.management import call_command
 
 from catalog.generator import generate_document
 from catalog.selectors import build_document
+from catalog.validation import parse_catalog
 from catalog.versioning import current_version
-from catalog.yaml_schema import dump_catalog, parse_catalog
+from catalog.yaml_writer import dump_catalog
 from tests.factories import make_document, make_technology
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -883,9 +882,8 @@ def test_file_at_the_limit_is_parsed():
     ids=["flow-lists", "flow-mappings", "block-lists"],
 )
 def test_very_deep_nesting_is_a_clean_error(source):
-    started = time.perf_counter()
+    # How fast it is refused is a row of `make bench`, not a wall-clock limit here.
     error = only_error(source)
-    assert time.perf_counter() - started < 5
     assert error.message == f"the document is nested more than {MAX_DEPTH} levels deep"
     assert error.line == source.count("\n") + 1
 
@@ -893,9 +891,7 @@ def test_very_deep_nesting_is_a_clean_error(source):
 def test_alias_bomb_is_refused_at_once():
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 30)]
-    started = time.perf_counter()
-    error = only_error("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 1
+    error = only_error("\n".join(lines) + "\n")  # timed in `make bench`
     assert "anchors (&a0) are not allowed" in error.message
 
 
@@ -1017,7 +1013,7 @@ def test_dump_of_the_small_catalog_round_trips():
     assert dump_catalog(parse_catalog(text)) == text
 
 
-def test_five_thousand_technologies_validate_quickly():
+def test_five_thousand_technologies_validate():
     document = make_document()
     template = document["technologies"][1]
     document["technologies"] = [
@@ -1030,9 +1026,7 @@ def test_five_thousand_technologies_validate_quickly():
         for n in range(5000)
     ]
     document["questions"][0]["choices"][0]["recommends"][0]["technology"] = "tech-4999"
-    started = time.perf_counter()
-    result, errors = validate_document(document)
-    assert time.perf_counter() - started < 3
+    result, errors = validate_document(document)  # timed in `make bench`
     assert errors == []
     assert result == document
 

@@ -238,7 +238,6 @@ def test_a_real_outage_gives_503s_writes_nothing_and_recovers(tmp_path):
                     assert response.status == 503, (url, response.status, response.text[:300])
                     assert "Temporarily unavailable" in response.text, url
                     assert response.headers["Retry-After"] == "30"
-                    assert response.seconds < 10, (url, response.seconds)
             refused = owner.send("POST", progress_url, form={"status": "skipped"})
             assert refused.status == 503
             api = owner.send("POST", "/api/plan", json={"answers": {}})

@@ -114,10 +114,17 @@ def test_a_big_note_or_name_is_a_form_error_and_saves_nothing(small_catalog):
     assert LearningPath.objects.get(pk=path.pk).name == path.name
 
 
-def test_a_huge_username_is_a_form_error(small_catalog):
-    response = Client().post("/accounts/login/", {"username": "u" * 100_000, "password": "x"})
+def test_a_huge_username_is_a_form_error(small_catalog, django_user_model):
+    # A real account whose name is the huge one cut to the field's length: a login that cut
+    # the name instead of refusing it would sign this visitor in.
+    django_user_model.objects.create_user(username="u" * 150, password="right-password-1")
+    visitor = Client()
+    response = visitor.post(
+        "/accounts/login/", {"username": "u" * 100_000, "password": "right-password-1"}
+    )
     assert response.status_code == 200
-    assert "_auth_user_id" not in Client().session
+    assert "Please enter a correct username and password." in response.content.decode()
+    assert "_auth_user_id" not in visitor.session
 
 
 def test_the_json_api_keeps_its_own_json_413(small_catalog):

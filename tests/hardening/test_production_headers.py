@@ -8,6 +8,8 @@ redirected, and what gunicorn refuses (huge request lines and headers) is a 4xx.
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import quote
 
 import pytest
 
@@ -28,9 +30,12 @@ path = make_path(learner=learner)
 session = SessionStore()
 session["learner_id"] = str(learner.pk)
 session.create()
+question = document["questions"][0]
 print(json.dumps({"token": path.token, "session": session.session_key,
                   "category": document["categories"][0]["slug"],
-                  "technology": document["technologies"][0]["slug"]}))
+                  "technology": document["technologies"][0]["slug"],
+                  "search": document["technologies"][0]["name"],
+                  "choice": question["choices"][0]["slug"]}))
 """
 
 
@@ -47,30 +52,30 @@ def site(tmp_path_factory):
         yield base, setup
 
 
-def pages(setup: dict) -> list[tuple[str, str, bool]]:
-    """(url, content type, as the owner) for every kind of page."""
+def pages(setup: dict) -> list[tuple[str, str, bool, int]]:
+    """(url, content type, as the owner, the status it must answer) for every kind of page."""
     token = setup["token"]
     return [
-        ("/", "text/html", False),
-        ("/catalog/", "text/html", False),
-        (f"/catalog/{setup['category']}/", "text/html", False),
-        (f"/technologies/{setup['technology']}/", "text/html", False),
-        ("/search/?q=python", "text/html", False),
-        ("/advisor/", "text/html", False),
-        ("/paths/", "text/html", True),
-        (f"/paths/{token}/", "text/html", True),
-        (f"/paths/{token}/", "text/html", False),
-        (f"/paths/{token}/rename/", "text/html", True),
-        (f"/paths/{token}.md", "text/markdown", False),
-        (f"/paths/{token}.ics", "text/calendar", False),
-        ("/accounts/login/", "text/html", False),
-        ("/accounts/signup/", "text/html", False),
-        ("/accounts/password_reset/", "text/html", False),
-        ("/admin/login/", "text/html", False),
-        ("/api/catalog", "application/json", False),
-        ("/no-such-page/", "text/html", False),
-        ("/healthz", "text/plain", False),
-        ("/readyz", "application/json", False),
+        ("/", "text/html", False, 200),
+        ("/catalog/", "text/html", False, 200),
+        (f"/catalog/{setup['category']}/", "text/html", False, 200),
+        (f"/technologies/{setup['technology']}/", "text/html", False, 200),
+        (f"/search/?q={quote(setup['search'])}", "text/html", False, 200),
+        ("/advisor/", "text/html", False, 200),
+        ("/paths/", "text/html", True, 200),
+        (f"/paths/{token}/", "text/html", True, 200),
+        (f"/paths/{token}/", "text/html", False, 200),
+        (f"/paths/{token}/rename/", "text/html", True, 200),
+        (f"/paths/{token}.md", "text/markdown", False, 200),
+        (f"/paths/{token}.ics", "text/calendar", False, 200),
+        ("/accounts/login/", "text/html", False, 200),
+        ("/accounts/signup/", "text/html", False, 200),
+        ("/accounts/password_reset/", "text/html", False, 200),
+        ("/admin/login/", "text/html", False, 200),
+        ("/api/catalog", "application/json", False, 200),
+        ("/no-such-page/", "text/html", False, 404),
+        ("/healthz", "text/plain", False, 200),
+        ("/readyz", "application/json", False, 200),
     ]
 
 
@@ -97,12 +102,12 @@ def assert_security_headers(headers, where: str, *, html: bool) -> None:
 
 def test_every_kind_of_response_carries_the_security_headers(site):
     base, setup = site
-    for url, content_type, as_owner in pages(setup):
+    for url, content_type, as_owner, status in pages(setup):
         headers = dict(HTTPS)
         if as_owner:
             headers["Cookie"] = f"sessionid={setup['session']}"
         response = request(base, "GET", url, headers=headers)
-        assert response.status in (200, 404), (url, response.status)
+        assert response.status == status, (url, response.status)
         assert response.headers["Content-Type"].startswith(content_type), url
         assert_security_headers(response.headers, url, html=content_type == "text/html")
 
@@ -135,10 +140,19 @@ def test_cookies_are_secure_httponly_and_same_site(site):
         "POST",
         "/advisor/",
         headers={**HTTPS, "Referer": f"https://127.0.0.1:{base.rsplit(':', 1)[1]}/advisor/"},
-        form={"answer": "new"},
+        form={"answer": setup["choice"]},
     )
-    assert answered.status in (200, 302), answered.text[:500]
+    # A valid answer moves the learner on to the next screen and starts their session.
+    assert answered.status == 302, answered.text[:500]
+    assert answered.headers["Location"].startswith("/advisor/")
+    assert answered.headers["Location"] != "/advisor/"
     session = answered.cookies()["sessionid"]
+    assert visitor.send("GET", answered.headers["Location"], headers=HTTPS).status == 200
+    again = visitor.send("GET", "/advisor/", headers=HTTPS).text
+    assert any(
+        f'value="{setup["choice"]}"' in tag and " checked" in tag
+        for tag in re.findall(r"<input[^>]*>", again)
+    ), "the answer is not remembered"
     for name, line in (("csrftoken", csrf), ("sessionid", session)):
         attributes = {part.strip().split("=")[0].lower() for part in line.split(";")[1:]}
         assert {"secure", "httponly", "samesite"} <= attributes, (name, line)

@@ -12,7 +12,7 @@ from catalog.generator import generate_document
 from catalog.yaml_writer import dump_catalog
 from paths.models import LearningPath
 from paths.planner import build_plan, catalog_from_document, plan_to_api
-from tests.factories import first_choice_answers, make_document
+from tests.factories import CHAIN_ANSWERS, first_choice_answers, make_chain_document, make_document
 
 VALID = {"answers": {"goal": ["site"], "size": ["large"]}, "known": [], "hours_per_week": 5}
 
@@ -102,6 +102,16 @@ def test_plan(api, small_catalog):
     }
     assert [step["technology"] for step in data["steps"]] == ["web", "webfw"]  # basics is known
     assert data["projects"] == [{"project": "site", "title": "A tiny site", "after": "webfw"}]
+
+
+def test_a_project_comes_after_its_last_technology_not_the_last_step(api, load_document):
+    load_document(make_chain_document())
+    data = post(api, {"answers": CHAIN_ANSWERS}).json()
+    assert [step["technology"] for step in data["steps"]] == ["one", "two", "three", "four"]
+    assert data["projects"] == [
+        {"project": "early", "title": "Early project", "after": "two"},
+        {"project": "late", "title": "Late project", "after": "four"},
+    ]
 
 
 def test_plan_defaults_known_and_hours(api, small_catalog):

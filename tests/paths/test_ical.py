@@ -190,7 +190,9 @@ def test_an_empty_or_finished_path_has_no_events(small_catalog):
 def test_the_calendar_view(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
     progress_set(learner_id=path.learner_id, technology_slug="web", status="done")
+    before = timezone.localdate()  # the server takes "today" during the request
     response = Client().get(f"/paths/{path.token}.ics")  # anyone with the link
+    after = timezone.localdate()
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -199,11 +201,10 @@ def test_the_calendar_view(small_catalog):
     assert "no-store" in response["Cache-Control"]
     text = response.content.decode()
     found = events(text)
-    today = timezone.localdate()
     assert [event["SUMMARY"] for event in found] == [
         "Step 2 of 3: Scripting Kit",
         "Step 3 of 3: Web Framework",
     ]
-    assert found[0]["DTSTART;VALUE=DATE"] == today.strftime("%Y%m%d")
+    assert found[0]["DTSTART;VALUE=DATE"] in {day.strftime("%Y%m%d") for day in (before, after)}
     assert found[0]["URL"] == f"http://testserver/paths/{path.token}/"
     assert Client().get("/paths/" + "x" * 32 + ".ics").status_code == 404

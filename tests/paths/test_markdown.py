@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from paths.markdown import escape, link_target, path_markdown
-from tests.factories import make_path
+from tests.factories import CHAIN_ANSWERS, make_chain_document, make_path
 
 SITE_LARGE = {"goal": ["site", "tools"], "size": ["large"]}
 
@@ -56,6 +56,14 @@ def test_projects_stand_after_their_step(small_catalog):
     project = text.index("> **Project: A tiny site** — Build a page with the framework.")
     assert text.index("**3. Web Framework**") < project
     assert "(uses Web Framework)" in text
+
+
+def test_a_project_stands_right_after_its_last_technology_not_at_the_end(load_document):
+    load_document(make_chain_document())
+    text = render(make_path(answers=CHAIN_ANSWERS))
+    early = text.index("> **Project: Early project** — Use the first two. (uses ")
+    assert text.index("**2. Step Two**") < early < text.index("**3. Step Three**")
+    assert text.index("**4. Step Four**") < text.index("> **Project: Late project**")
 
 
 def test_considered_and_known(small_catalog):

@@ -16,8 +16,10 @@ from paths.models import LearningPath, Progress
 from paths.schedule import step_days
 from paths.services import learner_create, note_set, path_rename, progress_set
 from tests.factories import (
+    CHAIN_ANSWERS,
     act_as,
     first_choice_answers,
+    make_chain_document,
     make_document,
     make_path,
     shipped_catalog_size,
@@ -83,6 +85,19 @@ def test_projects_stand_after_their_step(client, owner):
     assert html.index("</article>", webfw) < project < html.index("</ol>", webfw)
 
 
+def test_a_project_stands_right_after_its_last_technology_not_at_the_end(client, load_document):
+    load_document(make_chain_document())
+    learner = learner_create()
+    act_as(client, learner)
+    html = body(client.get(make_path(learner=learner, answers=CHAIN_ANSWERS).get_absolute_url()))
+    assert step_items(html) == ["one", "two", "three", "four"]
+    early = html.index("Practice project: Early project")
+    assert html.index("</article>", html.index('id="step-two"')) < early
+    assert early < html.index('id="step-three"')
+    late = html.index("Practice project: Late project")
+    assert html.index("</article>", html.index('id="step-four"')) < late
+
+
 def test_considered_not_recommended(client, small_catalog):
     learner = learner_create()
     act_as(client, learner)
@@ -92,26 +107,35 @@ def test_considered_not_recommended(client, small_catalog):
     assert "Web Framework</a>: Too heavy." in html
 
 
-def finish_of(days: int) -> str:
-    """How the page writes the last day of `days` days of study from today."""
-    last = timezone.localdate() + timedelta(days=days - 1)
-    return f'<time datetime="{last:%Y-%m-%d}">'
+def page_and_todays(client, url: str) -> tuple[str, set]:
+    """The page, and the days the server may have taken as today while making it (two when
+    the request runs across midnight)."""
+    before = timezone.localdate()
+    html = body(client.get(url))
+    return html, {before, timezone.localdate()}
+
+
+def shows_finish(html: str, days: int, todays: set) -> bool:
+    """Whether the page writes the last day of `days` days of study from today."""
+    return any(
+        f'<time datetime="{today + timedelta(days=days - 1):%Y-%m-%d}">' in html for today in todays
+    )
 
 
 def test_the_progress_bar_and_the_finish_date_move_with_progress(client, owner):
     # 10, 5 and 30 hours at 4 hours a week, one step after another from today.
     days = {slug: step_days(hours, 4) for slug, hours in (("web", 10), ("scripting", 5))}
     days["webfw"] = step_days(30, 4)
-    html = body(client.get(owner.get_absolute_url()))
-    assert finish_of(sum(days.values())) in html
+    html, todays = page_and_todays(client, owner.get_absolute_url())
+    assert shows_finish(html, sum(days.values()), todays)
     client.post(progress_url(owner, "web"), {"status": "done"})
     client.post(progress_url(owner, "scripting"), {"status": "doing"})
     client.post(progress_url(owner, "webfw"), {"status": "skipped"})
-    html = body(client.get(owner.get_absolute_url()))
+    html, todays = page_and_todays(client, owner.get_absolute_url())
     assert "<strong>1 of 2 steps done</strong> · 1 in progress · 1 skipped" in html
     assert '<progress class="progress" max="2" value="1"' in html
     assert "Left to learn</dt><dd>5 hours" in html
-    assert finish_of(days["scripting"]) in html
+    assert shows_finish(html, days["scripting"], todays)
     client.post(progress_url(owner, "scripting"), {"status": "done"})
     html = body(client.get(owner.get_absolute_url()))
     assert "Finished <span" in html and "<time" not in html.split("Estimated finish")[1][:200]
