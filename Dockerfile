@@ -1,5 +1,7 @@
 # Backend Path: gunicorn + whitenoise on an official (optimised) Python build.
 FROM python:3.11-slim
+# The build's name (cached pages are keyed by it): docker build --build-arg RELEASE=$(git rev-parse --short=12 HEAD)
+ARG RELEASE=unreleased
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -8,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHON=/app/.venv/bin/python \
     PATH=/app/.venv/bin:$PATH \
     DJANGO_DEBUG=0 \
+    DJANGO_RELEASE=$RELEASE \
     BIND=0.0.0.0:8000
 
 WORKDIR /app

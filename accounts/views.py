@@ -65,3 +65,15 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)  # login() first: it keeps a guest's session data
         _adopt(self.request, form.get_user())
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out on POST, as Django's view; GET asks first. The header's "Log out" is a link here,
+    so the pages stored for every visitor carry no form that posts (no CSRF token)."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGOUT_REDIRECT_URL)
+        return render(request, "registration/logout_confirm.html", {"next": _next_url(request)})

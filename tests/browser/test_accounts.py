@@ -89,7 +89,9 @@ def test_signing_up_mid_way_loses_nothing(live_server, browser, page, page_probl
     other.locator("#step-webfw").get_by_text("Status: Doing").wait_for()
 
     # Logging out there ends it there: the path reads as anyone's shared path.
+    other.get_by_role("link", name="Log out").click()
     other.get_by_role("button", name="Log out").click()
+    other.wait_for_url("**/")
     other.goto(path_url)
     assert other.get_by_text("You are reading a shared path.").is_visible()
     assert other.get_by_role("button", name="Done", exact=True).count() == 0

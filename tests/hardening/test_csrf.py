@@ -303,7 +303,6 @@ def test_the_exempt_api_never_touches_the_session_or_the_database(world):
     "url",
     [
         "/advisor/restart/",
-        "/accounts/logout/",
         "/paths/{token}/replan/",
         "/paths/{token}/progress/web/",
     ],
@@ -316,6 +315,16 @@ def test_state_changing_urls_refuse_get(world, url):
     assert response.status_code == 405
     assert not Progress.objects.exists()
     assert LearningPath.objects.count() == 1
+
+
+def test_log_out_asks_first_on_get(world, django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("ada", password="pw-12345-xy"))
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
+    assert "_auth_user_id" in client.session  # still logged in
 
 
 def test_start_from_asks_first_on_get(world):
