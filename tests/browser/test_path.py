@@ -168,7 +168,9 @@ def test_sharing_the_link_with_a_second_browser(live_server, browser, saved_path
         assert friend.get_by_role("link", name=name, exact=True).count() == 0
     assert friend.get_by_text("Private thoughts").count() == 0
     assert axe_violations(friend) == []
-    # Even a hand-made post changes nothing.
+    # The shared page holds no token; even a hand-made post with a valid one changes nothing.
+    assert friend.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    friend.goto(live_server.url + f"/paths/{saved_path.token}/start-from/")
     token = friend.locator("input[name=csrfmiddlewaretoken]").first.input_value()
     response = friend.request.post(
         live_server.url + f"/paths/{saved_path.token}/progress/web/",

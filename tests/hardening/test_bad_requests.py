@@ -48,7 +48,7 @@ URLS = ["/advisor/", "/advisor/q/size/", "/accounts/login/", "/accounts/signup/"
 def visitor(small_catalog):
     """A visitor half-way through the questionnaire, with a CSRF cookie and the page's token."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    token = TOKEN_IN_PAGE.search(client.get("/").content.decode()).group(1)
+    token = TOKEN_IN_PAGE.search(client.get("/advisor/").content.decode()).group(1)
     client.defaults["HTTP_X_CSRFTOKEN"] = token
     assert client.post("/advisor/", {"answer": ["site"]}).status_code == 302
     return client

@@ -317,9 +317,9 @@ def test_state_changing_urls_refuse_get(world, url):
     assert LearningPath.objects.count() == 1
 
 
-def test_log_out_asks_first_on_get(world, django_user_model):
+def test_log_out_asks_first_on_get(world):
     client = Client()
-    client.force_login(django_user_model.objects.create_user("ada", password="pw-12345-xy"))
+    client.force_login(world.member)
     response = client.get("/accounts/logout/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -38,7 +38,7 @@ TOO_MANY = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
 def visitor(small_catalog):
     """A visitor half-way through the questionnaire, who has a CSRF cookie and token."""
     client = Client(enforce_csrf_checks=True)
-    token = TOKEN_IN_PAGE.search(client.get("/").content.decode()).group(1)
+    token = TOKEN_IN_PAGE.search(client.get("/advisor/").content.decode()).group(1)
     client.defaults["HTTP_X_CSRFTOKEN"] = token
     assert client.post("/advisor/", {"answer": ["site"]}).status_code == 302
     return client
