@@ -18,6 +18,10 @@ class LoginThrottleMixin:
     )
 
     def clean(self) -> dict:
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.fields["username"].max_length:
+            # No account has such a name, and the throttle's table could not store it.
+            raise self.get_invalid_login_error()
         try:
             return super().clean()
         except ValidationError:
