@@ -7,8 +7,8 @@ workers) on a free loopback port, drives it with wrk from a second process, prin
 table, and exits non-zero when a target is missed. With REDIS_URL set, or BENCH_REDIS=1
 (Redis database 11 on 127.0.0.1), the pages run twice: without Redis, then with the shared
 Redis cache under a key prefix of the run's own, whose keys are deleted afterwards; both tables
-are printed. Each page's throughput is compared with a /healthz
-run made just before it. Every request goes to 127.0.0.1 only.
+are printed. Each page's throughput is compared with a /healthz run made just before it.
+Every request goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
