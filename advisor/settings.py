@@ -194,7 +194,9 @@ else:
         }
     }
 
-SESSION_ENGINE = "advisor.sessions"  # Django's db sessions, read without the ORM
+# Not cached_db: the shared cache drops writes while Redis is down, so a session changed then
+# (a log-out) would be read back stale from Redis once it returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's path should outlive a browser restart
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,9 +3,12 @@
 From the project root: `.venv/bin/python bench/run.py [--seconds N]`. It builds a throwaway
 database (SQLite in a temporary folder, or `<name>_bench` beside DATABASE_URL's PostgreSQL
 database), loads the default catalog, starts `bin/serve` (gunicorn, DJANGO_DEBUG=0, 2 sync
-workers) on a free loopback port, drives it with wrk from a second process, prints one table,
-and exits non-zero when a target is missed. Each page's throughput is compared with a /healthz
-run made just before it. Every request goes to 127.0.0.1 only.
+workers) on a free loopback port, drives it with wrk from a second process, prints the pages'
+table, and exits non-zero when a target is missed. With REDIS_URL set, or BENCH_REDIS=1
+(Redis database 11 on 127.0.0.1), the pages run twice: without Redis, then with the shared
+Redis cache under a key prefix of the run's own, whose keys are deleted afterwards; both tables
+are printed. Each page's throughput is compared with a /healthz run made just before it.
+Every request goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -340,6 +343,95 @@ def outage_seconds(tmp: Path) -> float | None:
         proxy.stop()
 
 
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+def configurations() -> list[tuple[str, dict[str, str]]]:
+    """The cache configurations the pages are measured in: the process's own cache, and with
+    REDIS_URL set (or BENCH_REDIS=1, which uses BENCH_REDIS_URL) the shared Redis cache under
+    a key prefix of this run's own, removed afterwards."""
+    found = [("no Redis", {"REDIS_URL": ""})]
+    url = os.environ.get("REDIS_URL") or (
+        BENCH_REDIS_URL if os.environ.get("BENCH_REDIS") == "1" else ""
+    )
+    if url:
+        prefix = f"backendpath-bench-{os.getpid()}-{int(time.time())}"
+        found.append(("Redis", {"REDIS_URL": url, "REDIS_KEY_PREFIX": prefix}))
+    return found
+
+
+def clean_redis(extra_env: dict[str, str]) -> None:
+    """Delete the keys this run wrote to Redis (only those under its own prefix)."""
+    if not extra_env.get("REDIS_URL"):
+        return
+    import redis
+
+    client = redis.Redis.from_url(extra_env["REDIS_URL"])
+    keys = list(client.scan_iter(match=f"{extra_env['REDIS_KEY_PREFIX']}:*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+
+
+def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tuple[list, int]:
+    """Every page's row (label, wrk result, ratio to /healthz, target, ok) and the first
+    visit's weight, from a server started with env."""
+    port = free_port()
+    server = start_server(env, port, tmp / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    default_plan = plan_script(tmp, setup["answers"], "plan.lua")
+    owner = [f"Cookie: sessionid={setup['session']}"]
+    pages = [
+        ("/healthz", "/healthz", {}, None),
+        ("/", "/", {}, 0.6),
+        ("/catalog/", "/catalog/", {}, 0.6),
+        ("/catalog/<category>/", f"/catalog/{setup['category']}/", {}, 0.6),
+        ("/technologies/<slug>/", f"/technologies/{setup['technology']}/", {}, 0.6),
+        ("/search/?q=…", f"/search/?q={quote(setup['search'])}", {}, 0.4),
+        ("POST /api/plan", "/api/plan", {"script": str(default_plan)}, 0.4),
+        ("/paths/<token>/ (reader)", f"/paths/{setup['token']}/", {}, 0.35),
+        ("/paths/<token>/ (owner)", f"/paths/{setup['token']}/", {"headers": owner}, 0.35),
+    ]
+    rows = []
+    try:
+        for _label, url, extra, _ in pages:  # warm every worker's caches first
+            wrk(base + url, 1, connections=4, **extra)
+        # Each page runs right after its own /healthz run and its ratio is to that one, so a
+        # machine that speeds up or slows down during the bench does not tilt the ratios.
+        healthz_runs = []
+        for label, url, extra, target in pages[1:]:
+            healthz = wrk(base + "/healthz", seconds)
+            healthz_runs.append(healthz)
+            result = wrk(base + url, seconds, **extra)
+            ratio = result["rps"] / healthz["rps"] if healthz["rps"] else 0.0
+            ok = ratio >= target and result["p99"] < 50
+            ok = ok and result["errors"] == 0 and not result["socket_errors"]
+            rows.append((label, result, ratio, target, ok))
+        # The reference row: medians over its runs. It has no target of its own.
+        healthz = {
+            key: statistics.median(run[key] for run in healthz_runs)
+            for key in ("rps", "p50", "p99")
+        }
+        ok = not any(run["errors"] or run["socket_errors"] for run in healthz_runs)
+        rows.insert(0, ("/healthz (medians of its runs)", healthz, 1.0, None, ok))
+        weight = page_weight(base)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return rows, weight
+
+
+def print_pages(rows: list) -> None:
+    print("| what | req/s | p50 ms | p99 ms | vs /healthz | target | ok |")
+    print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
+    for label, result, ratio, target, ok in rows:
+        goal = "—" if target is None else f"≥ {target:.0%}, p99 < 50 ms"
+        print(
+            f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+            f"| {ratio:.0%} | {goal} | {'yes' if ok else 'NO'} |"
+        )
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
@@ -352,53 +444,15 @@ def main() -> int:
     manage(env, "migrate", "--noinput")
     manage(env, "load_catalog")
     setup = json.loads(manage(env, "shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1])
-    port = free_port()
-    server = start_server(env, port, tmp / "server.log")
-    base = f"http://127.0.0.1:{port}"
-    default_plan = plan_script(tmp, setup["answers"], "plan.lua")
-    owner = [f"Cookie: sessionid={setup['session']}"]
-    pages = [
-        ("/healthz", "/healthz", {}, None),
-        ("/", "/", {}, 0.5),
-        ("/catalog/", "/catalog/", {}, 0.5),
-        ("/catalog/<category>/", f"/catalog/{setup['category']}/", {}, 0.5),
-        ("/technologies/<slug>/", f"/technologies/{setup['technology']}/", {}, 0.5),
-        ("/search/?q=…", f"/search/?q={quote(setup['search'])}", {}, 0.25),
-        ("POST /api/plan", "/api/plan", {"script": str(default_plan)}, 0.30),
-        ("/paths/<token>/ (reader)", f"/paths/{setup['token']}/", {}, 0.25),
-        ("/paths/<token>/ (owner)", f"/paths/{setup['token']}/", {"headers": owner}, 0.25),
-    ]
     failures: list[str] = []
-    rows = []
-    try:
-        for _label, url, extra, _ in pages:  # warm every worker's caches first
-            wrk(base + url, 1, connections=4, **extra)
-        # Each page runs right after its own /healthz run and its ratio is to that one, so a
-        # machine that speeds up or slows down during the bench does not tilt the ratios.
-        healthz_runs = []
-        for label, url, extra, target in pages[1:]:
-            healthz = wrk(base + "/healthz", options.seconds)
-            healthz_runs.append(healthz)
-            result = wrk(base + url, options.seconds, **extra)
-            ratio = result["rps"] / healthz["rps"] if healthz["rps"] else 0.0
-            ok = ratio >= target and result["p99"] < 50
-            ok = ok and result["errors"] == 0 and not result["socket_errors"]
-            if not ok:
-                failures.append(label)
-            rows.append((label, result, ratio, target, ok))
-        # The reference row: medians over its runs. It has no target of its own.
-        healthz = {
-            key: statistics.median(run[key] for run in healthz_runs)
-            for key in ("rps", "p50", "p99")
-        }
-        ok = not any(run["errors"] or run["socket_errors"] for run in healthz_runs)
-        if not ok:
-            failures.append("/healthz")
-        rows.insert(0, ("/healthz (medians of its runs)", healthz, 1.0, None, ok))
-        weight = page_weight(base)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    tables = []
+    for name, extra_env in configurations():
+        try:
+            rows, weight = page_rows({**env, **extra_env}, tmp, setup, options.seconds)
+        finally:
+            clean_redis(extra_env)
+        failures += [f"{row[0]} ({name})" for row in rows if not row[-1]]
+        tables.append((name, rows))
     planner = planner_times()
     loads, large_env = load_times(tmp)
     large_plan = large_plan_latency(tmp, large_env, options.seconds)
@@ -407,14 +461,11 @@ def main() -> int:
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(f"\nBackend Path bench — {engine}, Python {platform.python_version()} ({PYTHON}),")
     print(f"gunicorn 2 sync workers, wrk -t2 -c16 -d{options.seconds}s on 127.0.0.1\n")
+    for name, rows in tables:
+        print(f"Pages, {engine}, {name}:\n")
+        print_pages(rows)
     print("| what | req/s | p50 ms | p99 ms | vs /healthz | target | ok |")
     print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
-    for label, result, ratio, target, ok in rows:
-        goal = "—" if target is None else f"≥ {target:.0%}, p99 < 50 ms"
-        print(
-            f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
-            f"| {ratio:.0%} | {goal} | {'yes' if ok else 'NO'} |"
-        )
     for size, ms in planner.items():
         ok = size < 10_000 or ms < 50
         failures += [] if ok else [f"planner {size}"]

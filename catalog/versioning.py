@@ -12,7 +12,7 @@ import contextvars
 import datetime
 from collections.abc import Iterator
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -32,40 +32,13 @@ def bump_catalog_version() -> None:
             CatalogVersion.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
-VERSION_SQL = "SELECT number, changed_at FROM {table} WHERE id = 1"
-
-
-def version_table() -> str:
-    """The quoted name of the catalog version's table, for queries that read it."""
+def current_version() -> tuple[int, datetime.datetime | None]:
+    """The catalog version number and when it last changed (one query, on every page);
+    version 0 before any catalog was loaded."""
     from catalog.models import CatalogVersion
 
-    return connection.ops.quote_name(CatalogVersion._meta.db_table)
-
-
-def current_version() -> tuple[int, datetime.datetime | None]:
-    """The catalog version number and when it last changed (one query, on every page).
-
-    Plain SQL: this runs on every request, and the ORM's query compilation would cost more
-    than the query itself.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL.format(table=version_table()))
-        row = cursor.fetchone()
-    return version_from_row(*row) if row else (0, None)
-
-
-def version_from_row(
-    number: int | None, changed_at: datetime.datetime | str | None
-) -> tuple[int, datetime.datetime | None]:
-    """(number, changed_at) as read by plain SQL, in the form `current_version()` returns.
-    No row (NULLs from an outer join) is version 0."""
-    if number is None:
-        return 0, None
-    if isinstance(changed_at, str):  # SQLite without type detection
-        changed_at = datetime.datetime.fromisoformat(changed_at)
-    if changed_at is not None and timezone.is_naive(changed_at):
-        changed_at = changed_at.replace(tzinfo=datetime.UTC)
-    return number, changed_at
+    row = CatalogVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    return row if row else (0, None)
 
 
 @contextlib.contextmanager

@@ -14,10 +14,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import models
+from django.db.models import Subquery, Value
 from django.urls import reverse
 
-from catalog.versioning import VERSION_SQL, version_from_row, version_table
+from catalog.models import CatalogVersion
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -42,31 +43,12 @@ class Learner(models.Model):
         return f"learner {self.id}"
 
 
-def _plain_select(manager: models.Manager, sql: str, params: list) -> list[tuple]:
-    """Run `sql` on the manager's database: `{table}` is its model's table, and `{x}` names
-    a field's column. For the few queries on every saved-path page, where the ORM's query
-    compilation costs several times what the query does."""
-    connection = connections[manager.db]
-    meta = manager.model._meta
-    quote = connection.ops.quote_name
-    names = {field.name: quote(field.column) for field in meta.concrete_fields}
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=quote(meta.db_table), **names), params)
-        return cursor.fetchall()
-
-
-def _learner_param(manager: models.Manager, learner_id: uuid.UUID) -> object:
-    """A learner id as the database stores it (a uuid on PostgreSQL, hex text on SQLite)."""
-    field = manager.model._meta.get_field("learner")
-    return field.get_db_prep_value(learner_id, connections[manager.db])
-
-
 @dataclass(frozen=True, slots=True)
 class PathHeader:
     """What a saved path's page needs before it knows whether to render: who owns the path,
     what its cached copy depends on, and the catalog's current version (read in the same
-    query, as `catalog.versioning.current_version()` would). The snapshot (the heavy part)
-    is left in the database until the page is rendered."""
+    query, as `catalog.versioning.current_version()` would: 0 before any catalog). The
+    snapshot (the heavy part) is left in the database until the page is rendered."""
 
     id: int
     learner_id: uuid.UUID
@@ -86,31 +68,37 @@ class LearningPathQuerySet(models.QuerySet):
 class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
     def header(self, token: str) -> PathHeader | None:
         """The path with this share token, without its snapshot and answers, and the
-        catalog's current version (one query)."""
-        quote = connections[self.db].ops.quote_name
-        learners = quote(Learner._meta.db_table)
-        learner_pk = quote(Learner._meta.pk.column)
-        user_id = quote(Learner._meta.get_field("user").column)
-        rows = _plain_select(
-            self,
-            f"SELECT p.{{id}}, p.{{learner}}, l.{user_id}, p.{{name}}, p.{{updated}},"
-            f" p.{{catalog_version}}, v.number, v.changed_at"
-            f" FROM {{table}} p JOIN {learners} l ON l.{learner_pk} = p.{{learner}}"
-            f" LEFT JOIN ({VERSION_SQL.format(table=version_table())}) v ON 1 = 1"
-            f" WHERE p.{{token}} = %s",
-            [token],
+        catalog's current version (one query: the version rides along as two subqueries)."""
+        version = CatalogVersion.objects.filter(pk=1)
+        row = (
+            self.filter(token=token)
+            .annotate(
+                catalog_number=Subquery(version.values("number")[:1]),
+                catalog_changed_at=Subquery(version.values("changed_at")[:1]),
+            )
+            .values_list(
+                "id",
+                "learner_id",
+                "learner__user_id",
+                "name",
+                "updated",
+                "catalog_version",
+                "catalog_number",
+                "catalog_changed_at",
+            )
+            .first()
         )
-        if not rows:
+        if row is None:
             return None
-        pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = rows[0]
+        pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
         return PathHeader(
             id=pk,
-            learner_id=uuid.UUID(str(learner_id)),
+            learner_id=learner_id,
             owner_user_id=user_id,
             name=name,
             updated=str(updated),
             catalog_version=catalog_version,
-            catalog_now=version_from_row(number, changed_at),
+            catalog_now=(number or 0, changed_at if number is not None else None),
         )
 
 
@@ -118,28 +106,24 @@ def learner_marks(
     learner_id: uuid.UUID, *, notes: bool
 ) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     """A learner's statuses (slug → status) and, with `notes`, their notes (slug → (text,
-    version)), in one query: what `Progress.objects.statuses()` and `Note.objects.texts()`
-    return, for the saved path page, which needs both on every request."""
+    version)), in one query (a UNION of the two tables): what `Progress.objects.statuses()`
+    and `Note.objects.texts()` return, for the saved path page, which needs both on every
+    request."""
     if not notes:
         return Progress.objects.statuses(learner_id), {}
-    progress = Progress._meta
-    note = Note._meta
-    quote = connections[Progress.objects.db].ops.quote_name
-
-    def column(meta, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    sql = (
-        f"SELECT {column(progress, 'technology_slug')}, {column(progress, 'status')},"
-        f" NULL, NULL FROM {quote(progress.db_table)} WHERE {column(progress, 'learner')} = %s"
-        f" UNION ALL SELECT {column(note, 'technology_slug')}, NULL, {column(note, 'text')},"
-        f" {column(note, 'version')} FROM {quote(note.db_table)}"
-        f" WHERE {column(note, 'learner')} = %s"
+    # A status row has no text; a note row has no status. Both are never NULL in their table.
+    marks = Progress.objects.filter(learner_id=learner_id).values_list(
+        "technology_slug",
+        "status",
+        Value(None, output_field=models.TextField()),
+        Value(None, output_field=models.IntegerField()),
     )
-    learner = _learner_param(Progress.objects, learner_id)
+    texts_of = Note.objects.filter(learner_id=learner_id).values_list(
+        "technology_slug", Value(None, output_field=models.CharField()), "text", "version"
+    )
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
-    for slug, status, text, version in _plain_select(Progress.objects, sql, [learner, learner]):
+    for slug, status, text, version in marks.order_by().union(texts_of.order_by(), all=True):
         if status is not None:
             statuses[slug] = status
         else:
@@ -197,8 +181,7 @@ class ProgressManager(models.Manager):
         """technology slug → status for one learner (one query; none without a learner)."""
         if learner_id is None:
             return {}
-        sql = "SELECT {technology_slug}, {status} FROM {table} WHERE {learner} = %s"
-        return dict(_plain_select(self, sql, [_learner_param(self, learner_id)]))
+        return dict(self.filter(learner_id=learner_id).values_list("technology_slug", "status"))
 
     def done_slugs(self, learner_id: uuid.UUID | None) -> set[str]:
         """The technologies a learner marked "Done" (one query; none without a learner)."""
@@ -247,8 +230,7 @@ class NoteManager(models.Manager):
         """technology slug → (text, version) of a learner's notes (one query)."""
         if learner_id is None:
             return {}
-        sql = "SELECT {technology_slug}, {text}, {version} FROM {table} WHERE {learner} = %s"
-        rows = _plain_select(self, sql, [_learner_param(self, learner_id)])
+        rows = self.filter(learner_id=learner_id).values_list("technology_slug", "text", "version")
         return {slug: (text, version) for slug, text, version in rows}
 
 

@@ -1,19 +1,42 @@
-"""The session store reads Django's session table with plain SQL: the same rows, the same
-rules for expiry and unknown keys as Django's database store."""
+"""Sessions are Django's own database sessions: a saved session reads back, an expired,
+unknown or malformed key reads as empty and gets a new key, and a corrupted row is logged as
+Django logs it."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from advisor.sessions import SessionStore
 from paths.services import learner_create
 from tests.factories import act_as, make_document, make_path
 
 pytestmark = pytest.mark.django_db
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def test_sessions_are_djangos_database_sessions():
+    """Not a store of our own: Django's, with its expiry rule and its security logging."""
+    assert SessionStore is db.SessionStore
+
+
+def test_a_corrupted_session_reads_as_empty_and_is_logged(caplog):
+    store = SessionStore()
+    store["learner_id"] = "abc"
+    store.create()
+    store.save()
+    Session.objects.filter(pk=store.session_key).update(session_data="tampered:data")
+    with caplog.at_level(logging.WARNING, logger="django.security.SuspiciousSession"):
+        again = SessionStore(store.session_key)
+        assert again.get("learner_id") is None
+    assert "Session data corrupted" in caplog.text
 
 
 def test_a_saved_session_reads_back():
