@@ -29,6 +29,7 @@ __all__ = [
     "depth",
     "is_acyclic",
     "topological_order",
+    "transitive_reduction",
     "would_close_cycle",
 ]
 
@@ -156,6 +157,29 @@ def topological_order(edges: Edges, *, tie_break: Callable[[str], Any] | None = 
         order.append(slug)
         sorter.done(slug)
     return order
+
+
+def transitive_reduction(edges: Edges) -> dict[str, list[str]]:
+    """`edges` without the shortcuts: A→C is dropped when A reaches C through another of its
+    prerequisites, so a drawing shows the order and not every consequence of it."""
+    reduced: dict[str, list[str]] = {}
+    for node, direct in edges.items():
+        keep = []
+        for prerequisite in direct:
+            stack = [other for other in direct if other != prerequisite]
+            seen: set[str] = set()
+            while stack:
+                current = stack.pop()
+                if current == prerequisite:
+                    break
+                if current in seen or current == node:
+                    continue
+                seen.add(current)
+                stack.extend(edges.get(current, ()))
+            else:
+                keep.append(prerequisite)
+        reduced[node] = keep
+    return reduced
 
 
 # The walks ------------------------------------------------------------------------------------

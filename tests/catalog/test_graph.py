@@ -14,6 +14,7 @@ from catalog.graph import (
     depth,
     is_acyclic,
     topological_order,
+    transitive_reduction,
     would_close_cycle,
 )
 
@@ -205,3 +206,19 @@ def test_topological_order_is_the_same_whatever_the_mapping_order():
         assert topological_order(shuffled, tie_break=str) == expected
     position = {slug: index for index, slug in enumerate(expected)}
     assert all(position[r] < position[slug] for slug, requires in edges.items() for r in requires)
+
+
+# --- the drawing's edges ----------------------------------------------------------------------
+
+
+def test_transitive_reduction_drops_the_shortcuts_only():
+    edges = {"basics": [], "web": ["basics"], "webfw": ["web", "basics"], "cli": ["basics"]}
+    assert transitive_reduction(edges) == {
+        "basics": [],
+        "web": ["basics"],
+        "webfw": ["web"],
+        "cli": ["basics"],
+    }
+    assert transitive_reduction(CATALOG) == CATALOG
+    cyclic = {"a": ["b", "c"], "b": ["a"], "c": []}
+    assert transitive_reduction(cyclic) == cyclic
