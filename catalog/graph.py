@@ -126,10 +126,18 @@ def depth(edges: Edges) -> dict[str, int]:
     The house's one depth: the browse pages sort by it and the planner's stages are runs of
     it (given only the path's steps, it counts prerequisites on the path). An edge that would
     close a cycle is ignored (the first met, keys in order), so a bad edit cannot hang a page.
+    Keys that come prerequisites first (as `topological_order` gives them) take one pass.
     """
     result: dict[str, int] = {}
-    for node, counted in _postorder(edges, edges):
-        result[node] = 1 + max((result[required] for required in counted), default=-1)
+    for slug, requires in edges.items():
+        deepest = -1
+        for required in requires:
+            if required in result:
+                if result[required] > deepest:
+                    deepest = result[required]
+            elif required in edges:  # not prerequisites first (or a cycle): walk instead
+                return _depth_walk(edges)
+        result[slug] = deepest + 1
     return result
 
 
@@ -185,6 +193,14 @@ def transitive_reduction(edges: Edges) -> dict[str, list[str]]:
 # The walks ------------------------------------------------------------------------------------
 
 
+def _depth_walk(edges: Edges) -> dict[str, int]:
+    """`depth` for keys in any order: depth first, each slug after its prerequisites."""
+    result: dict[str, int] = {}
+    for node, counted in _postorder(edges, edges):
+        result[node] = 1 + max((result[required] for required in counted), default=-1)
+    return result
+
+
 def _postorder(edges: Edges, roots: Collection[str]) -> Iterator[tuple[str, list[str]]]:
     """Depth first from each root: (slug, its prerequisites already yielded), children first.
 
@@ -199,15 +215,16 @@ def _postorder(edges: Edges, roots: Collection[str]) -> Iterator[tuple[str, list
         stack = [(root, iter(edges[root]))]
         while stack:
             node, pending = stack[-1]
-            required = next(pending, None)
-            if required is None:
+            for required in pending:
+                if required in edges and required not in done and required not in visiting:
+                    visiting.add(required)
+                    stack.append((required, iter(edges[required])))
+                    break
+            else:
                 stack.pop()
                 visiting.discard(node)
-                yield node, [r for r in edges[node] if r in done]
+                yield node, [required for required in edges[node] if required in done]
                 done.add(node)
-            elif required in edges and required not in done and required not in visiting:
-                visiting.add(required)
-                stack.append((required, iter(edges[required])))
 
 
 def _shortest_path(edges: Edges, start: str, goal: str) -> list[str] | None:

@@ -178,6 +178,13 @@ def test_depth_of_part_of_the_catalog_counts_only_that_part():
     assert depth(part) == {"web": 0, "scripting": 0, "webfw": 1}
 
 
+def test_depth_is_the_same_whatever_the_order_of_the_keys():
+    reversed_catalog = dict(reversed(CATALOG.items()))
+    assert depth(reversed_catalog) == depth(CATALOG)
+    backwards = dict(reversed(chain(3000).items()))  # the walk, 3,000 deep, not recursive
+    assert depth(backwards)["step-2999"] == 2999
+
+
 def test_depth_survives_a_cycle():
     assert set(depth({"a": ["b"], "b": ["a"]})) == {"a", "b"}
     assert depth({"a": ["a"]}) == {"a": 0}
