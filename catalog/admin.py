@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.graph import cycle_through
+from catalog.graph import would_close_cycle
 from catalog.models import (
     Alternative,
     CatalogVersion,
@@ -84,17 +84,26 @@ class TechnologyForm(forms.ModelForm):
 def prerequisite_cycle_message(
     technology_id: int, requires_ids: list[int], *, existing: QuerySet[Prerequisite]
 ) -> str | None:
-    """Why giving a technology these prerequisites is refused, or None when it is fine."""
-    slug_of = dict(Technology.objects.values_list("pk", "slug"))
-    edges: dict[str, set[str]] = defaultdict(set)
+    """Why giving a technology these prerequisites is refused, or None when it is fine.
+
+    The cycle is spelled with the technologies' names, as the curator sees them here.
+    """
+    slug_of: dict[int, str] = {}
+    name_of: dict[str, str] = {}
+    for pk, slug, name in Technology.objects.values_list("pk", "slug", "name"):
+        slug_of[pk] = slug
+        name_of[slug] = name
+    edges: dict[str, list[str]] = defaultdict(list)
     for tech_id, required_id in existing.values_list("technology_id", "requires_id"):
-        edges[slug_of[tech_id]].add(slug_of[required_id])
-    cycle = cycle_through(edges, slug_of[technology_id], [slug_of[i] for i in requires_ids])
+        edges[slug_of[tech_id]].append(slug_of[required_id])
+    cycle = would_close_cycle(edges, slug_of[technology_id], [slug_of[i] for i in requires_ids])
     if cycle is None:
         return None
     if len(cycle) == 2:
         return "A technology cannot be its own prerequisite."
-    return "This would make the prerequisites go round in a circle: " + " → ".join(cycle)
+    return "This would make the prerequisites go round in a circle: " + " → ".join(
+        name_of[slug] for slug in cycle
+    )
 
 
 class PrerequisiteFormSet(BaseInlineFormSet):
@@ -309,7 +318,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 @admin.register(Prerequisite)
 class PrerequisiteAdmin(admin.ModelAdmin):
-    """Edges on their own, for a quick search; cycles are checked on the technology page."""
+    """Edges on their own, for a quick search; one that would close a cycle is refused here too."""
 
     list_display = ["technology", "requires", "why"]
     list_select_related = ["technology", "requires"]

@@ -7,10 +7,12 @@ the picture is an accessible image (role="img" named by its <title> and <desc>).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from catalog.graph import ancestors as ancestors_of
+from catalog.graph import dependents, depth, transitive_reduction
 
 NODE_WIDTH = 156
 NODE_HEIGHT = 40
@@ -31,79 +33,9 @@ class Diagram:
     omitted: int
 
 
-def _ancestors_nearest_first(target: str, prerequisites: Mapping[str, Sequence[str]]) -> list[str]:
-    """Every technology `target` needs, directly or not, nearest first (cycle-safe)."""
-    seen = {target}
-    order: list[str] = []
-    queue = deque([target])
-    while queue:
-        for prerequisite in prerequisites.get(queue.popleft(), ()):
-            if prerequisite not in seen and prerequisite in prerequisites:
-                seen.add(prerequisite)
-                order.append(prerequisite)
-                queue.append(prerequisite)
-    return order
-
-
-def stages(prerequisites: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    """Stage of each key: 0 without prerequisites, else one after its latest prerequisite.
-
-    Prerequisites that are not keys are ignored, and so is any edge that would close a
-    cycle, so a bad edit in the admin cannot hang a page.
-    """
-    stage: dict[str, int] = {}
-    for start in prerequisites:
-        if start in stage:
-            continue
-        stack = [(start, iter(prerequisites[start]))]
-        visiting = {start}
-        while stack:
-            node, pending = stack[-1]
-            child = next(pending, None)
-            if child is None:
-                stack.pop()
-                visiting.discard(node)
-                stage[node] = 1 + max(
-                    (stage[p] for p in prerequisites[node] if p in stage), default=-1
-                )
-            elif child in prerequisites and child not in stage and child not in visiting:
-                visiting.add(child)
-                stack.append((child, iter(prerequisites[child])))
-    return stage
-
-
-def _reduce(nodes: Sequence[str], edges: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Drop an edge A→C when A is reached from C another way: the picture shows the order."""
-    reduced: dict[str, list[str]] = {}
-    for node in nodes:
-        direct = edges[node]
-        keep = []
-        for prerequisite in direct:
-            others = [p for p in direct if p != prerequisite]
-            seen: set[str] = set()
-            stack = list(others)
-            reachable = False
-            while stack:
-                current = stack.pop()
-                if current == prerequisite:
-                    reachable = True
-                    break
-                if current in seen or current == node:
-                    continue
-                seen.add(current)
-                stack.extend(edges[current])
-            if not reachable:
-                keep.append(prerequisite)
-        reduced[node] = keep
-    return reduced
-
-
 def _order_columns(columns: list[list[str]], edges: Mapping[str, list[str]]) -> list[list[str]]:
     """Order each column by the average row of its neighbours, to untangle the edges."""
-    dependents: dict[str, list[str]] = {node: [] for column in columns for node in column}
-    for node, direct in edges.items():
-        for prerequisite in direct:
-            dependents[prerequisite].append(node)
+    unlocks = dependents(edges)
 
     def reorder(column: list[str], neighbours: Mapping[str, list[str]], rows: dict) -> list[str]:
         def key(item: tuple[int, str]) -> tuple[float, int]:
@@ -116,7 +48,7 @@ def _order_columns(columns: list[list[str]], edges: Mapping[str, list[str]]) -> 
     for _ in range(2):
         for number in range(len(columns) - 2, -1, -1):  # right to left, towards the target
             rows = {node: row for row, node in enumerate(columns[number + 1])}
-            columns[number] = reorder(columns[number], dependents, rows)
+            columns[number] = reorder(columns[number], unlocks, rows)
         for number in range(1, len(columns)):
             rows = {node: row for row, node in enumerate(columns[number - 1])}
             columns[number] = reorder(columns[number], edges, rows)
@@ -145,13 +77,13 @@ def prerequisite_diagram(
     slugs to display names. At most `max_nodes` boxes are drawn, the nearest prerequisites
     first; the rest are counted in `omitted` and mentioned in the description.
     """
-    ancestors = _ancestors_nearest_first(target, prerequisites)
+    ancestors = ancestors_of(prerequisites, target, nearest_first=True)
     drawn = ancestors[: max(0, max_nodes - 1)]
     nodes = [*drawn, target]
     included = set(nodes)
     edges = {node: [p for p in prerequisites.get(node, ()) if p in included] for node in nodes}
-    stage = stages(edges)
-    edges = _reduce(nodes, edges)
+    stage = depth(edges)
+    edges = transitive_reduction(edges)
     # The target stands alone in the last column, after everything it needs.
     stage[target] = 1 + max((stage[node] for node in drawn), default=-1)
     # Only a cycle can leave a stage empty; numbering the stages in use closes the gap.

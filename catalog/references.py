@@ -11,8 +11,8 @@ one error there, and nothing is checked against it here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from graphlib import CycleError, TopologicalSorter
 
+from catalog.graph import cycles
 from catalog.schema_errors import Path, Reporter
 
 _OWN_ROLES = {"prerequisites": "prerequisite", "alternatives": "alternative"}
@@ -111,8 +111,9 @@ class _References:
 
     def technologies(self, items: list, first: dict[str, int], categories: Known) -> None:
         self.unique_slugs(items, ("technologies",), first, "technology")
-        # slug → [(prerequisite slug, index in its prerequisites)], for the cycle check
-        graph: dict[str, list[tuple[str, int]]] = {}
+        # slug → its prerequisite slugs, and where each stands in its list, for the cycle check
+        graph: dict[str, list[str]] = {}
+        places: dict[str, list[int]] = {}
         for index, mapping in enumerate(items):
             if not isinstance(mapping, dict):
                 continue
@@ -120,15 +121,18 @@ class _References:
             slug = _slug(mapping.get("slug"))
             self.slugs(mapping, "categories", path, categories, "category")
             self.slugs(mapping, "alternatives", path, first, "technology", own_slug=slug)
-            edges = self.prerequisites(mapping, path, first, slug)
+            requires, indexes = self.prerequisites(mapping, path, first, slug)
             if slug and first.get(slug) == index:
-                graph[slug] = edges
-        self.cycles(graph, first)
+                graph[slug] = requires
+                places[slug] = indexes
+        self.cycles(graph, places, first)
 
     def prerequisites(
         self, mapping: dict, path: Path, known: dict[str, int], own_slug: str
-    ) -> list[tuple[str, int]]:
-        edges: list[tuple[str, int]] = []
+    ) -> tuple[list[str], list[int]]:
+        """The valid prerequisite slugs, and the index of each in the list."""
+        requires: list[str] = []
+        indexes: list[int] = []
         seen: set[str] = set()
         for index, item in enumerate(_items(mapping, "prerequisites")):
             where: Path = (*path, "prerequisites", index)
@@ -138,48 +142,26 @@ class _References:
                 value = item
             slug = self.slug(value, where, known, "technology", seen, own_slug)
             if slug:
-                edges.append((slug, index))
-        return edges
+                requires.append(slug)
+                indexes.append(index)
+        return requires, indexes
 
-    def cycles(self, graph: dict[str, list[tuple[str, int]]], first: dict[str, int]) -> None:
-        """Report each prerequisite cycle once, spelled out from its smallest slug.
-
-        graphlib tells at once whether there is any cycle; its CycleError names one, from
-        anywhere on it, so the cycles to report are then found apart: after reporting a
-        cycle its closing edge is set aside and the rest of its component is searched
-        again, so every cycle to break gets its own error.
-        """
-        try:
-            TopologicalSorter(
-                {slug: [t for t, _ in edges] for slug, edges in graph.items()}
-            ).prepare()
-        except CycleError:
-            pass
-        else:
-            return
-        pending = [set(component) for component in _strongly_connected(graph) if len(component) > 1]
-        reported = 0
-        while pending:
-            if reported == _CYCLE_BUDGET:
-                self.report.error(
-                    ("technologies",), f"more prerequisite cycles than the {reported} shown"
-                )
-                return
-            members = pending.pop()
-            start = min(members)
-            cycle, first_edge = _shortest_cycle(graph, start, members)
-            reported += 1
+    def cycles(
+        self, graph: dict[str, list[str]], places: dict[str, list[int]], first: dict[str, int]
+    ) -> None:
+        """Report each prerequisite cycle once, spelled out from its smallest slug
+        (catalog.graph.cycles), at that slug's prerequisite that starts it."""
+        found = cycles(graph, limit=_CYCLE_BUDGET + 1)
+        for cycle in found[:_CYCLE_BUDGET]:
+            start = cycle[0]
+            first_edge = places[start][graph[start].index(cycle[1])]
             self.report.error(
                 ("technologies", first[start], "prerequisites", first_edge),
                 f"prerequisites form a cycle: {' → '.join(cycle)} (each needs the next)",
             )
-            closing = cycle[-2]
-            graph[closing] = [edge for edge in graph[closing] if edge[0] != start]
-            subgraph = {
-                slug: [edge for edge in graph[slug] if edge[0] in members] for slug in members
-            }
-            pending.extend(
-                set(component) for component in _strongly_connected(subgraph) if len(component) > 1
+        if len(found) > _CYCLE_BUDGET:
+            self.report.error(
+                ("technologies",), f"more prerequisite cycles than the {_CYCLE_BUDGET} shown"
             )
 
     def projects(self, items: list, technologies: Known) -> None:
@@ -250,74 +232,3 @@ class _References:
             else:
                 choices = choices_of.get(question)
         self.slugs(show_if, "any_of", where, choices, "choice")
-
-
-def _strongly_connected(graph: Mapping[str, list[tuple[str, int]]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iterative (chains can be thousands long)."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for root in graph:
-        if root in order:
-            continue
-        order[root] = low[root] = len(order)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(graph[root]))]
-        while work:
-            node, edges = work[-1]
-            for target, _index in edges:
-                if target not in graph:
-                    continue
-                if target not in order:
-                    order[target] = low[target] = len(order)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(graph[target])))
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], order[target])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == order[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    components.append(component)
-    return components
-
-
-def _shortest_cycle(
-    graph: Mapping[str, list[tuple[str, int]]], start: str, members: set[str]
-) -> tuple[list[str], int]:
-    """The shortest cycle through start inside members (breadth first, edges in file order).
-
-    Returns the slugs, start first and last, and the index of start's first edge.
-    """
-    parents: dict[str, str] = {start: start}
-    queue = [start]
-    for node in queue:
-        for target, _index in graph[node]:
-            if target not in members:
-                continue
-            if target == start:
-                path = [node]
-                while path[-1] != start:
-                    path.append(parents[path[-1]])
-                cycle = [*reversed(path), start]
-                second = cycle[1]
-                first_edge = next(i for slug, i in graph[start] if slug == second)
-                return cycle, first_edge
-            if target not in parents:
-                parents[target] = node
-                queue.append(target)
-    raise AssertionError(f"{start} is on no cycle")  # callers pass a strongly connected set

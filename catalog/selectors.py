@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count
 
+from catalog import graph
 from catalog.models import (
     Alternative,
     Category,
@@ -323,7 +324,6 @@ class BrowseCatalog:
     def __init__(self, document: dict, *, version_key: str) -> None:
         from django.urls import reverse
 
-        from catalog.diagrams import stages
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
         from catalog.search import SearchEntry
 
@@ -336,7 +336,7 @@ class BrowseCatalog:
             for t in raw
         }
         self.names = names
-        depth = stages(self.prerequisite_slugs)
+        depth = graph.depth(self.prerequisite_slugs)
         kind_labels = {kind.value: _capitalized(str(kind.label)) for kind in TechnologyKind}
         level_labels = {level.value: _capitalized(str(level.label)) for level in TechnologyLevel}
         resource_order = {kind: index for index, kind in enumerate(ResourceKind.values)}
@@ -419,11 +419,15 @@ class BrowseCatalog:
         )
         self.category_by_slug = {category.slug: category for category in self.categories}
 
-        unlocks: dict[str, list[TechnologyLink]] = {slug: [] for slug in self.technologies}
-        for technology in self.technologies.values():
-            for prerequisite in technology.prerequisites:
-                unlocks[prerequisite.slug].append(link(technology.slug, prerequisite.why))
-        self.unlocks = {slug: tuple(links) for slug, links in unlocks.items()}
+        why = {
+            (technology.slug, prerequisite.slug): prerequisite.why
+            for technology in self.technologies.values()
+            for prerequisite in technology.prerequisites
+        }
+        self.unlocks = {
+            slug: tuple(link(dependent, why[dependent, slug]) for dependent in dependents)
+            for slug, dependents in graph.dependents(self.prerequisite_slugs).items()
+        }
 
         projects: dict[str, list[BrowseProject]] = {slug: [] for slug in self.technologies}
         for project in document["projects"]:
@@ -456,25 +460,11 @@ class BrowseCatalog:
     def chain(self, slug: str) -> tuple[TechnologyLink, ...]:
         """Everything `slug` needs, transitively, in a learnable order, ending with `slug`.
 
-        Depth-first through each technology's prerequisites in catalog order, so every
-        technology comes after all of its prerequisites (a cycle is not followed).
+        catalog.graph.ancestors: depth first through the prerequisites in their order, so
+        every technology comes after all of its prerequisites (a cycle is not followed).
         """
         if slug not in self._chains:
-            order: list[str] = []
-            done: set[str] = set()
-            stack = [(slug, iter(self.prerequisite_slugs[slug]))]
-            visiting = {slug}
-            while stack:
-                current, pending = stack[-1]
-                child = next(pending, None)
-                if child is None:
-                    stack.pop()
-                    visiting.discard(current)
-                    done.add(current)
-                    order.append(current)
-                elif child not in done and child not in visiting:
-                    visiting.add(child)
-                    stack.append((child, iter(self.prerequisite_slugs[child])))
+            order = [*graph.ancestors(self.prerequisite_slugs, slug), slug]
             self._chains[slug] = tuple(self._link(s) for s in order)
         return self._chains[slug]
 

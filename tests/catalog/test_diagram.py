@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from catalog.diagrams import prerequisite_diagram, stages
+from catalog.diagrams import prerequisite_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -112,9 +112,3 @@ def test_the_drawing_is_deterministic():
     first = prerequisite_diagram("webfw", prerequisites=PREREQUISITES, names=NAMES).svg
     second = prerequisite_diagram("webfw", prerequisites=dict(PREREQUISITES), names=NAMES).svg
     assert first == second
-
-
-def test_stages_are_the_longest_chain_below_each_technology():
-    assert stages(PREREQUISITES) == {"basics": 0, "web": 1, "webfw": 2, "scripting": 1}
-    assert stages({"a": ["missing"]}) == {"a": 0}
-    assert set(stages({"a": ["b"], "b": ["a"]})) == {"a", "b"}
