@@ -13,8 +13,8 @@ from paths.api_json import plan_to_api
 from paths.catalog_cache import get_planner_catalog
 from paths.models import LearningPath, Progress
 from paths.planner import build_plan, catalog_from_document
+from paths.questionnaire import RESTARTED
 from paths.services import learner_create, progress_set
-from paths.views import RESTARTED
 from tests.factories import act_as, first_choice_answers, make_document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
