@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
     "csp",
@@ -147,6 +149,9 @@ TEMPLATES = [
         },
     }
 ]
+# Forms render through the project's template engine, so our widget templates live in
+# templates/ beside the pages.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.config(

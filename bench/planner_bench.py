@@ -20,12 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from catalog.generator import generate_document  # noqa: E402
+from paths.api_json import plan_to_api, validate_answers  # noqa: E402
 from paths.planner import (  # noqa: E402
     PlannerCatalog,
     build_plan,
     catalog_from_document,
-    plan_to_api,
-    validate_answers,
     visible_questions,
 )
 

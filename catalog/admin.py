@@ -236,7 +236,7 @@ class ChoiceInline(admin.TabularInline):
         return format_html('<a href="{}">Edit recommendations</a>', url)
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = [
@@ -271,7 +271,7 @@ class QuestionForm(forms.ModelForm):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    form = QuestionForm
+    form = QuestionAdminForm
     list_display = ["prompt", "slug", "kind", "show_if_question", "position"]
     list_filter = ["kind"]
     search_fields = ["prompt", "slug", "help"]

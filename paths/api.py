@@ -20,8 +20,9 @@ from django.views.decorators.csrf import csrf_exempt
 from catalog.selectors import catalog_document
 from catalog.versioning import current_version
 from catalog.yaml_writer import dump_catalog
+from paths.api_json import plan_to_api, validate_answers
 from paths.catalog_cache import get_planner_catalog
-from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan, plan_to_api, validate_answers
+from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan
 
 FIELDS = ("answers", "known", "hours_per_week")
 MAX_UNKNOWN_FIELDS = 20

@@ -1,30 +1,75 @@
 """Forms of the questionnaire screens and of a saved path's owner (rename, notes).
 
-Every refusal is a message next to the field.
+Every refusal is a message next to the field. The questionnaire's forms render their own
+inputs through our widget templates (templates/paths/widgets/): each choice a radio or
+checkbox inside its `<label>`; the screen's `<fieldset>` and `<legend>` are the page's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 
-from paths.models import Note
+from paths.models import LearningPath, Note
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, Question
-from paths.services import PATH_NAME_MAX
+
+# From the model, not paths.services: the questionnaire imports these forms, and services
+# import the questionnaire (through re-planning).
+PATH_NAME_MAX = LearningPath._meta.get_field("name").max_length
 
 NOT_A_CHOICE = "That is not one of the answers to this question. Please choose again."
+ERROR_ID = "question-error"  # the screen's list of errors, which invalid inputs point to
+
+
+class ChoiceList(forms.CheckboxSelectMultiple):
+    """Checkboxes in a list, each inside its label, with an optional note under the label
+    ("Ticked because ...") that the checkbox is described by."""
+
+    template_name = "paths/widgets/choice_list.html"
+    option_template_name = "paths/widgets/choice_option.html"
+
+    def __init__(self, *args: object, notes: Mapping[str, str] | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.notes = dict(notes or {})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        """The option's dict, with its note and the input's aria-describedby when it has one."""
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["note"] = self.notes.get(str(value), "")
+        if option["note"]:
+            option["attrs"]["aria-describedby"] = f"note-{value}"
+        return option
+
+
+class RadioList(ChoiceList):
+    """Radios in a list; the value is still read as a list, so two values sent for one
+    question are seen and refused rather than silently reduced to one."""
+
+    input_type = "radio"
+
+
+class HoursInput(forms.NumberInput):
+    """A number input that writes its id right after its type, as the screen always has."""
+
+    template_name = "paths/widgets/number_input.html"
 
 
 class QuestionForm(forms.Form):
     """One catalog question: radios (single) or checkboxes (multiple) named "answer"."""
+
+    use_required_attribute = False  # the server says what is missing, next to the question
 
     # A list field for both kinds, so two values sent for a single question are seen and
     # refused rather than silently reduced to one.
     answer = forms.MultipleChoiceField()
 
     def __init__(self, *args: object, question: Question, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", False)  # each input sits inside its label
         super().__init__(*args, **kwargs)
         self.question = question
         field = self.fields["answer"]
+        field.widget = RadioList() if question.is_single else ChoiceList()
         field.choices = [(choice.slug, choice.label) for choice in question.choices]
         field.error_messages = {
             "required": (
@@ -42,7 +87,10 @@ class QuestionForm(forms.Form):
 
 
 class KnownForm(forms.Form):
-    """What do you already know? Checkboxes named "known", none required."""
+    """What do you already know? Checkboxes named "known", none required; `notes` says why a
+    pre-ticked one is ticked."""
+
+    use_required_attribute = False
 
     known = forms.MultipleChoiceField(
         required=False,
@@ -52,18 +100,30 @@ class KnownForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, candidates: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        candidates: list[tuple[str, str]],
+        notes: Mapping[str, str] | None = None,
+        **kwargs: object,
+    ) -> None:
+        kwargs.setdefault("auto_id", False)  # each input sits inside its label
         super().__init__(*args, **kwargs)
-        self.fields["known"].choices = candidates
+        field = self.fields["known"]
+        field.widget = ChoiceList(notes=notes)
+        field.choices = candidates
 
 
 class HoursForm(forms.Form):
     """How many hours a week can you study? A whole number from 1 to 80."""
 
+    use_required_attribute = False
+
     hours_per_week = forms.IntegerField(
         label="Hours per week",
         min_value=HOURS_PER_WEEK_MIN,
         max_value=HOURS_PER_WEEK_MAX,
+        widget=HoursInput(attrs={"id": "hours-per-week", "inputmode": "numeric", "step": "1"}),
         error_messages={
             key: (
                 f"Enter a whole number of hours from {HOURS_PER_WEEK_MIN} to {HOURS_PER_WEEK_MAX}."
@@ -71,6 +131,16 @@ class HoursForm(forms.Form):
             for key in ("required", "invalid", "min_value", "max_value")
         },
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")  # the label is exactly "Hours per week"
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        """Validate, and point an invalid input at the screen's error list."""
+        super().full_clean()
+        if self.errors:
+            self.fields["hours_per_week"].widget.attrs["aria-describedby"] = ERROR_ID
 
 
 class PathRenameForm(forms.Form):

@@ -1,6 +1,7 @@
 """The questionnaire's flow: which screens there are, which one is next, and what is kept.
 
-Plain functions over the planner's catalog and a session mapping; the views only route. The
+Plain functions over the planner's catalog and a session mapping. The view calls `advance()`
+once per request and does what it says: show a screen, go to another, or save the path. The
 screens are the visible questions in catalog order, then "known" (What do you already know?)
 and "hours" (How many hours a week can you study?). Answers live in the session under
 "advisor" and are checked against the current catalog on every request, so a catalog edit or
@@ -9,11 +10,17 @@ a tampered session can never reach the planner.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.urls import reverse
+
+from paths.forms import HoursForm, KnownForm, QuestionForm
 from paths.planner import (
     DEFAULT_HOURS_PER_WEEK,
+    HOURS_PER_WEEK_MAX,
+    HOURS_PER_WEEK_MIN,
     PlannerCatalog,
     Question,
     implied_known,
@@ -25,6 +32,23 @@ from paths.planner import (
 STATE_KEY = "advisor"
 KNOWN = "known"
 HOURS = "hours"
+
+KNOWN_PROMPT = "What do you already know?"
+KNOWN_HELP = "Tick what you can already use with confidence; your path leaves it out."
+HOURS_PROMPT = "How many hours a week can you study?"
+HOURS_HELP = "Your path's length in weeks, and its estimated finish date, follow from this."
+
+RESTARTED = (
+    "We could not find your earlier answers (they may have expired), so the questionnaire "
+    "starts from the beginning."
+)
+CHANGED = (
+    "The questionnaire has changed since you began, so answers that no longer fit were "
+    "cleared. Please check them."
+)
+GONE = "That question is no longer part of the questionnaire."
+NOT_APPLICABLE = "That question does not apply to your answers."
+ANSWER_FIRST = "Please answer this question first."
 
 
 @dataclass
@@ -183,3 +207,191 @@ def known_for_plan(
 def hours_for_plan(state: AdvisorState) -> int:
     """The hours per week to show or use: the learner's, else the default."""
     return state.hours_per_week or DEFAULT_HOURS_PER_WEEK
+
+
+# One request's step -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message for the learner (a django.contrib.messages level and its text)."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """Show a screen with this context; `push_url` is the address to push when a post was
+    answered in place with the next screen."""
+
+    context: dict
+    notices: tuple[Notice, ...] = ()
+    push_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoTo:
+    """Go to this screen's URL (a screen the learner cannot be on, or the next one)."""
+
+    url: str
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """Every screen is answered: save the path for this state ("Show my path")."""
+
+    state: AdvisorState
+    notices: tuple[Notice, ...] = ()
+
+
+def screen_url(flow: list[Screen], index: int) -> str:
+    """The screen's own URL; the first screen is /advisor/ itself."""
+    screen = flow[index]
+    if index == 0:
+        return reverse("paths:advisor")
+    if screen.question is not None:
+        return reverse("paths:advisor-question", args=[screen.question.slug])
+    return reverse(f"paths:advisor-{screen.kind}")
+
+
+def advance(
+    session: MutableMapping[str, object],
+    catalog: PlannerCatalog,
+    *,
+    question: str | None,
+    screen: str | None,
+    data: Mapping[str, object] | None,
+    swap: bool,
+    done: Callable[[], set[str]],
+) -> Show | GoTo | Finish:
+    """One request to a screen: /advisor/ (`question` and `screen` None), /advisor/q/<question>/
+    or /advisor/<screen>/, with the posted `data` or None for a GET.
+
+    A screen the learner cannot be on yet (skipped, hidden by their answers, gone after a
+    catalog edit, or an expired session) sends them to the first screen still open, saying
+    why. A valid post moves on (in place when `swap`, else by redirect); an invalid one
+    shows the screen again with the errors. `done` gives what the learner marked "Done" on
+    any path, asked only when the "known" screen needs it.
+    """
+    state, dropped = load_state(session, catalog)
+    notices: list[Notice] = []
+    if dropped:
+        save_state(session, state)
+        notices.append(Notice(messages.WARNING, CHANGED))
+    flow = screens(catalog, state.answers)
+    requested = f"q:{question}" if question is not None else screen
+    keys = [item.key for item in flow]
+    index = 0 if requested is None else keys.index(requested) if requested in keys else None
+
+    if index is None or not can_show(flow, state.answers, index):
+        if not state.started:
+            notices.append(Notice(messages.INFO, RESTARTED))
+        elif index is None and question not in catalog.question_by_slug:
+            notices.append(Notice(messages.WARNING, GONE))
+        elif index is None:
+            notices.append(Notice(messages.INFO, NOT_APPLICABLE))
+        else:
+            notices.append(Notice(messages.INFO, ANSWER_FIRST))
+        return GoTo(screen_url(flow, first_open_index(flow, state.answers)), tuple(notices))
+    if data is None:
+        if requested is not None and index == 0:  # the first screen has one URL: /advisor/
+            return GoTo(screen_url(flow, 0), tuple(notices))
+        return Show(_screen_context(catalog, state, flow, index, done=done), tuple(notices))
+
+    current = flow[index]
+    form = _bound_form(catalog, state, current, data)
+    if not form.is_valid():
+        context = _screen_context(catalog, state, flow, index, done=done, form=form)
+        return Show(context, tuple(notices))
+    if current.question is not None:
+        set_answer(state, current.question, form.cleaned_data["answer"])
+    elif current.kind == KNOWN:
+        state.known = form.cleaned_data["known"]
+    else:
+        state.hours_per_week = form.cleaned_data["hours_per_week"]
+        save_state(session, state)
+        return Finish(state, tuple(notices))
+    save_state(session, state)
+    flow = screens(catalog, state.answers)
+    next_index = flow.index(current) + 1
+    if not swap:
+        return GoTo(screen_url(flow, next_index), tuple(notices))
+    context = _screen_context(catalog, state, flow, next_index, done=done)
+    return Show(context, tuple(notices), push_url=screen_url(flow, next_index))
+
+
+def _named(catalog: PlannerCatalog, slugs: Iterable[str]) -> list[tuple[str, str]]:
+    technology_by_slug = catalog.technology_by_slug
+    return [(slug, technology_by_slug[slug].name) for slug in slugs]
+
+
+def _bound_form(
+    catalog: PlannerCatalog, state: AdvisorState, current: Screen, data: Mapping[str, object]
+) -> QuestionForm | KnownForm | HoursForm:
+    """The screen's form, bound to what was posted."""
+    if current.question is not None:
+        return QuestionForm(data, question=current.question)
+    if current.kind == KNOWN:
+        candidates = path_candidates(catalog, state.answers)
+        return KnownForm(data, candidates=_named(catalog, candidates))
+    return HoursForm(data)
+
+
+def _screen_context(
+    catalog: PlannerCatalog,
+    state: AdvisorState,
+    flow: list[Screen],
+    index: int,
+    *,
+    done: Callable[[], set[str]],
+    form: QuestionForm | KnownForm | HoursForm | None = None,
+) -> dict:
+    """What the screen template needs: its place in the flow, its prompt and its form (the
+    learner's current values, or `form` with what they posted and its errors)."""
+    current = flow[index]
+    context: dict = {
+        "screen": current,
+        "number": index + 1,
+        "total": len(flow),
+        "action_url": screen_url(flow, index),
+        "back_url": screen_url(flow, index - 1) if index > 0 else None,
+        "is_last": current.kind == HOURS,
+        "started": state.started,
+    }
+    if current.question is not None:
+        question = current.question
+        if form is None:
+            form = QuestionForm(
+                question=question, initial={"answer": state.answers.get(question.slug, [])}
+            )
+        return context | {"prompt": question.prompt, "help": question.help, "form": form}
+    if current.kind == KNOWN:
+        done_slugs = done()
+        candidates, known = known_for_plan(catalog, state, done_slugs)
+        implied = set(implied_known(catalog, state.answers))
+        notes = {
+            slug: "your answers say you know this" if slug in implied else "you marked it Done"
+            for slug in candidates
+            if slug in implied or slug in done_slugs
+        }
+        if form is None:
+            form = KnownForm(candidates=_named(catalog, candidates), initial={"known": known})
+        # Said only when the screen is shown, so a valid post never asks what is "Done".
+        form.fields["known"].widget.notes = notes
+        return context | {
+            "prompt": KNOWN_PROMPT,
+            "help": KNOWN_HELP,
+            "form": form,
+            "empty": not candidates,
+        }
+    if form is None:
+        form = HoursForm(initial={"hours_per_week": hours_for_plan(state)})
+    return context | {
+        "prompt": HOURS_PROMPT,
+        "help": HOURS_HELP,
+        "form": form,
+        "hours_min": HOURS_PER_WEEK_MIN,
+        "hours_max": HOURS_PER_WEEK_MAX,
+    }

@@ -11,9 +11,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from paths import questionnaire
+from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle
 from paths.models import LearningPath
-from paths.planner import build_plan, validate_answers, visible_questions
+from paths.planner import build_plan, visible_questions
 from paths.snapshots import plan_snapshot
 
 

@@ -12,9 +12,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
-from paths.planner import build_plan, validate_answers, visible_questions
+from paths.planner import build_plan, visible_questions
 from paths.replanning import replan_preview
 from paths.snapshots import plan_snapshot
 

@@ -23,19 +23,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from catalog.htmx import HtmxHttpRequest, is_swap, redirect_for
+from catalog.htmx import HtmxHttpRequest, is_swap, redirect_for, template_for
 from catalog.page_cache import cached_page, page_state
 from catalog.versioning import current_version
 from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.diagram import roadmap
-from paths.forms import HoursForm, KnownForm, NoteForm, PathRenameForm, QuestionForm
+from paths.forms import NoteForm, PathRenameForm
 from paths.ical import path_calendar
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
 from paths.models import LearningPath, Note, Progress, ProgressStatus, learner_marks
-from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, implied_known, path_candidates
-from paths.questionnaire import AdvisorState, Screen
+from paths.questionnaire import AdvisorState
 from paths.replanning import replan_preview
 from paths.schedule import finish_date
 from paths.services import (
@@ -52,16 +51,6 @@ from paths.snapshots import has_step, path_outline, progress_summary, step_view
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
 
-KNOWN_PROMPT = "What do you already know?"
-KNOWN_HELP = "Tick what you can already use with confidence; your path leaves it out."
-HOURS_PROMPT = "How many hours a week can you study?"
-HOURS_HELP = "Your path's length in weeks, and its estimated finish date, follow from this."
-
-RESTARTED = (
-    "We could not find your earlier answers (they may have expired), so the questionnaire "
-    "starts from the beginning."
-)
-
 
 def _url_prefix(name: str, *args: str) -> str:
     """A route's URL before its final slug: reversed once per page rather than per step."""
@@ -76,16 +65,6 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
     }
 
 
-def screen_url(flow: list[Screen], index: int) -> str:
-    """The screen's own URL; the first screen is /advisor/ itself."""
-    screen = flow[index]
-    if index == 0:
-        return reverse("paths:advisor")
-    if screen.question is not None:
-        return reverse("paths:advisor-question", args=[screen.question.slug])
-    return reverse(f"paths:advisor-{screen.kind}")
-
-
 # The questionnaire --------------------------------------------------------------------------
 
 
@@ -97,86 +76,30 @@ def advisor(
 ) -> HttpResponse:
     """One questionnaire screen: /advisor/ (the first), /advisor/q/<slug>/, known/, hours/.
 
-    A screen the learner cannot be on yet (skipped, hidden by their answers, gone after a
-    catalog edit, or an expired session) redirects to the first screen still open, with a
-    message saying why.
+    `questionnaire.advance()` decides what this request does; the view only answers it.
     """
     bundle = get_catalog_bundle()
-    catalog = bundle.planner
-    state, dropped = questionnaire.load_state(request.session, catalog)
-    if dropped:
-        questionnaire.save_state(request.session, state)
-        messages.warning(
-            request,
-            "The questionnaire has changed since you began, so answers that no longer fit "
-            "were cleared. Please check them.",
-        )
-    flow = questionnaire.screens(catalog, state.answers)
-    open_index = questionnaire.first_open_index(flow, state.answers)
-    requested = f"q:{question}" if question is not None else screen
-    keys = [item.key for item in flow]
-
-    if requested is None:
-        index: int | None = 0
-    elif requested in keys:
-        index = keys.index(requested)
-    else:
-        index = None
-    if index is None or not questionnaire.can_show(flow, state.answers, index):
-        if not state.started:
-            messages.info(request, RESTARTED)
-        elif index is None and question not in catalog.question_by_slug:
-            messages.warning(request, "That question is no longer part of the questionnaire.")
-        elif index is None:
-            messages.info(request, "That question does not apply to your answers.")
-        else:
-            messages.info(request, "Please answer this question first.")
-        return redirect_for(request, screen_url(flow, open_index))
-    if request.method != "POST" and requested is not None and index == 0:
-        return redirect_for(request, screen_url(flow, 0))
-
-    if request.method == "POST":
-        return _advisor_post(request, bundle, state, flow, index)
-    return _render_screen(request, bundle, state, flow, index)
-
-
-def _advisor_post(
-    request: HtmxHttpRequest,
-    bundle: CatalogBundle,
-    state: AdvisorState,
-    flow: list[Screen],
-    index: int,
-) -> HttpResponse:
-    """Validate one screen; re-show it with the error, or move on to the next screen."""
-    catalog = bundle.planner
-    current = flow[index]
-    if current.question is not None:
-        form = QuestionForm(request.POST, question=current.question)
-        if not form.is_valid():
-            return _render_screen(request, bundle, state, flow, index, form=form)
-        questionnaire.set_answer(state, current.question, form.cleaned_data["answer"])
-    elif current.kind == questionnaire.KNOWN:
-        candidates = path_candidates(catalog, state.answers)
-        form = KnownForm(request.POST, candidates=_named(bundle, candidates))
-        if not form.is_valid():
-            return _render_screen(request, bundle, state, flow, index, form=form)
-        state.known = form.cleaned_data["known"]
-    else:
-        form = HoursForm(request.POST)
-        if not form.is_valid():
-            return _render_screen(request, bundle, state, flow, index, form=form)
-        state.hours_per_week = form.cleaned_data["hours_per_week"]
-        questionnaire.save_state(request.session, state)
-        return _show_path(request, bundle, state)
-
-    questionnaire.save_state(request.session, state)
-    flow = questionnaire.screens(catalog, state.answers)
-    next_index = flow.index(current) + 1
-    if is_swap(request):
-        response = _render_screen(request, bundle, state, flow, next_index)
-        response["HX-Push-Url"] = screen_url(flow, next_index)
-        return response
-    return redirect(screen_url(flow, next_index))
+    step = questionnaire.advance(
+        request.session,
+        bundle.planner,
+        question=question,
+        screen=screen,
+        data=request.POST if request.method == "POST" else None,
+        swap=is_swap(request),
+        done=lambda: Progress.objects.done_slugs(learner_id_for_request(request)),
+    )
+    for notice in step.notices:
+        messages.add_message(request, notice.level, notice.text)
+    if isinstance(step, questionnaire.Finish):
+        return _show_path(request, bundle, step.state)
+    if isinstance(step, questionnaire.GoTo):
+        return redirect_for(request, step.url)
+    # A swapped fragment has no base.html, so it shows pending messages itself.
+    context = {**step.context, "nav": "advisor", "fragment": is_swap(request)}
+    response = render(request, template_for(request, QUESTION_TEMPLATE, "question-form"), context)
+    if step.push_url is not None:
+        response["HX-Push-Url"] = step.push_url
+    return response
 
 
 def _show_path(
@@ -197,94 +120,6 @@ def _show_path(
             bundle=bundle,
         )
     return redirect_for(request, path.get_absolute_url())
-
-
-def _named(bundle: CatalogBundle, slugs: list[str]) -> list[tuple[str, str]]:
-    technology_by_slug = bundle.planner.technology_by_slug
-    return [(slug, technology_by_slug[slug].name) for slug in slugs]
-
-
-def _render_screen(
-    request: HtmxHttpRequest,
-    bundle: CatalogBundle,
-    state: AdvisorState,
-    flow: list[Screen],
-    index: int,
-    *,
-    form: QuestionForm | KnownForm | HoursForm | None = None,
-) -> HttpResponse:
-    """A screen with the learner's current values, or with `form`'s data and errors."""
-    catalog = bundle.planner
-    current = flow[index]
-    context: dict = {
-        "nav": "advisor",
-        "screen": current,
-        "number": index + 1,
-        "total": len(flow),
-        "action_url": screen_url(flow, index),
-        "back_url": screen_url(flow, index - 1) if index > 0 else None,
-        "is_last": current.kind == questionnaire.HOURS,
-        "started": state.started,
-        "errors": form.errors if form is not None else {},
-    }
-    if current.question is not None:
-        question = current.question
-        selected = (
-            set(form.data.getlist("answer"))
-            if form is not None
-            else set(state.answers.get(question.slug, ()))
-        )
-        context |= {
-            "prompt": question.prompt,
-            "help": question.help,
-            "input_type": "radio" if question.is_single else "checkbox",
-            "options": [
-                {"value": choice.slug, "label": choice.label, "checked": choice.slug in selected}
-                for choice in question.choices
-            ],
-        }
-    elif current.kind == questionnaire.KNOWN:
-        done = Progress.objects.done_slugs(learner_id_for_request(request))
-        candidates, known = questionnaire.known_for_plan(catalog, state, done)
-        selected = set(form.data.getlist("known")) if form is not None else set(known)
-        implied = set(implied_known(catalog, state.answers))
-        technology_by_slug = catalog.technology_by_slug
-        context |= {
-            "prompt": KNOWN_PROMPT,
-            "help": KNOWN_HELP,
-            "options": [
-                {
-                    "value": slug,
-                    "label": technology_by_slug[slug].name,
-                    "checked": slug in selected,
-                    "note": (
-                        "your answers say you know this"
-                        if slug in implied
-                        else "you marked it Done"
-                        if slug in done
-                        else ""
-                    ),
-                }
-                for slug in candidates
-            ],
-        }
-    else:
-        value = (
-            form.data.get("hours_per_week", "")
-            if form is not None
-            else questionnaire.hours_for_plan(state)
-        )
-        context |= {
-            "prompt": HOURS_PROMPT,
-            "help": HOURS_HELP,
-            "hours_value": value,
-            "hours_min": HOURS_PER_WEEK_MIN,
-            "hours_max": HOURS_PER_WEEK_MAX,
-        }
-    # A swapped fragment has no base.html, so it shows pending messages itself.
-    context["fragment"] = is_swap(request)
-    template = f"{QUESTION_TEMPLATE}#question-form" if is_swap(request) else QUESTION_TEMPLATE
-    return render(request, template, context)
 
 
 @require_POST
@@ -566,7 +401,7 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
     flow = questionnaire.screens(catalog, state.answers)
     messages.info(request, "The questionnaire has this path's answers filled in; change any.")
     return redirect_for(
-        request, screen_url(flow, questionnaire.first_open_index(flow, state.answers))
+        request, questionnaire.screen_url(flow, questionnaire.first_open_index(flow, state.answers))
     )
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from catalog.generator import generate_document, technology_slug
 from catalog.validation import validate_document  # a rename must fail here, never skip
-from paths.planner import build_plan, catalog_from_document, validate_answers, visible_questions
+from paths.api_json import validate_answers
+from paths.planner import build_plan, catalog_from_document, visible_questions
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 

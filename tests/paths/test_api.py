@@ -10,8 +10,9 @@ from django.test import Client
 
 from catalog.generator import generate_document
 from catalog.yaml_writer import dump_catalog
+from paths.api_json import plan_to_api
 from paths.models import LearningPath
-from paths.planner import build_plan, catalog_from_document, plan_to_api
+from paths.planner import build_plan, catalog_from_document
 from tests.factories import CHAIN_ANSWERS, first_choice_answers, make_chain_document, make_document
 
 VALID = {"answers": {"goal": ["site"], "size": ["large"]}, "known": [], "hours_per_week": 5}

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from paths.api_json import plan_to_api, validate_answers
 from paths.planner import (
     PlacedProject,
     Plan,
@@ -14,8 +15,6 @@ from paths.planner import (
     catalog_from_document,
     implied_known,
     path_candidates,
-    plan_to_api,
-    validate_answers,
     visible_questions,
 )
 

@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paths.api_json import plan_to_api, validate_answers
 from paths.planner import (
     build_plan,
     catalog_from_document,
     path_candidates,
-    plan_to_api,
-    validate_answers,
     visible_questions,
 )
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import QueryDict
 
 from catalog.generator import generate_document
 from paths import questionnaire
+from paths.api_json import plan_to_api
 from paths.catalog_cache import get_planner_catalog
 from paths.models import LearningPath, Progress
-from paths.planner import build_plan, catalog_from_document, plan_to_api
+from paths.planner import build_plan, catalog_from_document
+from paths.questionnaire import RESTARTED
 from paths.services import learner_create, progress_set
-from paths.views import RESTARTED
 from tests.factories import act_as, first_choice_answers, make_document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -128,6 +130,67 @@ def test_known_defaults_are_implied_and_done_technologies_on_the_list(catalog):
     candidates, known = questionnaire.known_for_plan(catalog, state, {"scripting", "microfw"})
     assert candidates == ["basics", "web", "scripting", "webfw"]
     assert known == ["basics", "scripting"]  # basics from `knows`; microfw is not on the list
+
+
+def never_asked() -> set[str]:
+    raise AssertionError("only the known screen asks what the learner marked Done")
+
+
+def posted(**fields: list[str]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    return data
+
+
+def test_advance_sends_a_hidden_question_to_the_first_open_screen_saying_why(catalog):
+    session = {}
+    questionnaire.save_state(session, questionnaire.AdvisorState(answers={"goal": ["tools"]}))
+    step = questionnaire.advance(
+        session, catalog, question="size", screen=None, data=None, swap=False, done=never_asked
+    )
+    assert isinstance(step, questionnaire.GoTo) and step.url == "/advisor/known/"
+    assert [notice.text for notice in step.notices] == [questionnaire.NOT_APPLICABLE]
+
+
+def test_advance_moves_on_in_place_or_by_redirect_and_keeps_the_answer(catalog):
+    session = {}
+    answer = posted(answer=["site"])
+    step = questionnaire.advance(
+        session, catalog, question=None, screen=None, data=answer, swap=True, done=never_asked
+    )
+    assert isinstance(step, questionnaire.Show) and step.push_url == "/advisor/q/size/"
+    assert step.context["prompt"] == catalog.question_by_slug["size"].prompt
+    assert session[questionnaire.STATE_KEY]["answers"] == {"goal": ["site"]}
+    step = questionnaire.advance(
+        session, catalog, question=None, screen=None, data=answer, swap=False, done=never_asked
+    )
+    assert isinstance(step, questionnaire.GoTo) and step.url == "/advisor/q/size/"
+
+
+def test_advance_reshows_an_invalid_answer_and_finishes_on_the_last_screen(catalog):
+    session = {}
+    questionnaire.save_state(session, questionnaire.AdvisorState(answers={"goal": ["tools"]}))
+    step = questionnaire.advance(
+        session,
+        catalog,
+        question=None,
+        screen="hours",
+        data=posted(hours_per_week=["0"]),
+        swap=False,
+        done=never_asked,
+    )
+    assert isinstance(step, questionnaire.Show) and step.context["form"].errors
+    step = questionnaire.advance(
+        session,
+        catalog,
+        question=None,
+        screen="hours",
+        data=posted(hours_per_week=["7"]),
+        swap=False,
+        done=never_asked,
+    )
+    assert isinstance(step, questionnaire.Finish) and step.state.hours_per_week == 7
 
 
 # Every screen, full page and fragment -------------------------------------------------------

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from catalog.models import CatalogVersion
 from paths import catalog_cache
+from paths.api_json import plan_to_api
 from paths.learners import SESSION_KEY, is_owner, learner_for_request, learner_id_for_request
 from paths.models import Learner, LearningPath, Note, Progress
-from paths.planner import build_plan, catalog_from_document, plan_to_api
+from paths.planner import build_plan, catalog_from_document
 from paths.services import learner_adopt, learner_create, note_set, path_create, progress_set
 from tests.factories import make_document, make_path
 
