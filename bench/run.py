@@ -372,6 +372,21 @@ def clean_redis(extra_env: dict[str, str]) -> None:
         client.delete(*keys[start : start + 500])
 
 
+def owner_csrf_cookie(base: str, setup: dict) -> str:
+    """The CSRF cookie the owner's browser holds after its first visit: the owner's cached page
+    carries their token, so a visitor without the cookie would get a fresh render each time."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{base}/paths/{setup['token']}/", headers={"Cookie": f"sessionid={setup['session']}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        for line in response.headers.get_all("Set-Cookie") or []:
+            if line.startswith("csrftoken="):
+                return line.split(";", 1)[0].split("=", 1)[1]
+    raise SystemExit("the owner's page set no CSRF cookie")
+
+
 def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tuple[list, int]:
     """Every page's row (label, wrk result, ratio to /healthz, target, ok) and the first
     visit's weight, from a server started with env."""
@@ -379,7 +394,7 @@ def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tupl
     server = start_server(env, port, tmp / "server.log")
     base = f"http://127.0.0.1:{port}"
     default_plan = plan_script(tmp, setup["answers"], "plan.lua")
-    owner = [f"Cookie: sessionid={setup['session']}"]
+    owner = [f"Cookie: sessionid={setup['session']}; csrftoken={owner_csrf_cookie(base, setup)}"]
     pages = [
         ("/healthz", "/healthz", {}, None),
         ("/", "/", {}, 0.6),

@@ -24,7 +24,7 @@ The rules are DESIGN.md's "The planner (what a path must satisfy)":
    equals, foundations and easier technologies come first, and the catalog's order (the
    curator's) settles the rest. The sort key is total, so the same input gives the same path.
    Depths come from one pass over the path in a topological order of the whole catalog, which
-   `catalog_from_document()` computes once with graphlib.TopologicalSorter (so a plan never
+   `catalog_from_document()` computes once with catalog.graph.topological_order (so a plan never
    pays for a sorter of its own).
    Stages are contiguous runs of that order, by depth: 0 "Foundations", 1 "Core skills",
    2 and more "Going further"; a stage without steps is left out.

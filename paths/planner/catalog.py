@@ -8,9 +8,9 @@ rule 5's depths rely on (so a plan never pays for a sorter of its own).
 from __future__ import annotations
 
 from collections import defaultdict
-from graphlib import TopologicalSorter
 from types import MappingProxyType
 
+from catalog import graph
 from paths.planner.types import (
     Choice,
     PlannerCatalog,
@@ -47,10 +47,8 @@ def catalog_from_document(document: dict) -> PlannerCatalog:
         )
         for item in technology_documents
     }
-    sorter = TopologicalSorter(
-        {slug: [link.technology for link in links] for slug, links in prerequisites_of.items()}
-    )
-    rank = {slug: index for index, slug in enumerate(sorter.static_order())}
+    edges = {slug: [link.technology for link in links] for slug, links in prerequisites_of.items()}
+    rank = {slug: index for index, slug in enumerate(graph.topological_order(edges))}
 
     technologies = tuple(
         Technology(

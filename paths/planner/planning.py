@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from catalog import graph
 from paths.planner.types import (
     HOURS_PER_WEEK_MIN,
     LEVEL_RANK,
@@ -66,17 +67,12 @@ def _ordered_path(
                 on_path.add(slug)
                 pending.append(slug)
 
-    # The catalog's fixed topological order puts each prerequisite before its dependents, so
-    # one pass over the path in that order computes every depth.
+    # In the catalog's fixed topological order (prerequisites first) the graph module takes
+    # one pass to compute every depth; it is the house's one definition of depth.
     technologies = sorted((technology_by_slug[slug] for slug in on_path), key=_by_rank)
-    depth: dict[str, int] = {}
-    for technology in technologies:
-        deepest = -1
-        for link in technology.prerequisites:
-            prerequisite_depth = depth.get(link.technology, -1)
-            if prerequisite_depth > deepest:
-                deepest = prerequisite_depth
-        depth[technology.slug] = deepest + 1
+    depth = graph.depth(
+        {tech.slug: [link.technology for link in tech.prerequisites] for tech in technologies}
+    )
     technologies.sort(
         key=lambda tech: (
             depth[tech.slug],
