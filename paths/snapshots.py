@@ -35,7 +35,9 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
                 "kind": step.kind,
                 "level": step.level,
                 "stage": step.stage,
-                "depth": step.depth,
+                "milestone": step.milestone,
+                "goal": step.goal,
+                "asked": step.asked,
                 "recommended": step.recommended,
                 "reasons": list(step.reasons),
                 "effort_hours": step.effort_hours,
@@ -64,7 +66,13 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
             for item in plan.considered
         ],
         "stages": [
-            {"name": stage.name, "steps": list(stage.steps), "hours": stage.hours}
+            {
+                "name": stage.name,
+                "steps": list(stage.steps),
+                "hours": stage.hours,
+                "goal": stage.goal,
+                "asked": stage.asked,
+            }
             for stage in plan.stages
         ],
         "known": [named(slug) for slug in plan.known],
@@ -100,12 +108,22 @@ class StepView:
 
 @dataclass(frozen=True, slots=True)
 class StageView:
-    """A stage heading and its steps; `start` is the number of its first step."""
+    """A milestone heading and its steps; `start` is the number of its first step. `goal` is
+    the slug of the goal it ends with ("" in a snapshot saved before milestones, whose stages
+    were Foundations, Core skills and Going further)."""
 
     name: str
     hours: int
     start: int
     steps: tuple[StepView, ...]
+    number: int = 1
+    goal: str = ""
+    asked: bool = False
+
+    @property
+    def title(self) -> str:
+        """ "Milestone 2: Flask" (or the old stage's own name)."""
+        return f"Milestone {self.number}: {self.name}" if self.goal else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +186,7 @@ def path_outline(
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
 ) -> list[StageView]:
-    """The snapshot's stages in order, each with its steps and the projects placed after them;
+    """The snapshot's milestones in order, each with its steps and the projects placed after them;
     `notes` (technology slug → (text, version)) only for the path's owner."""
     notes = notes or {}
     projects_after: dict[str, list[dict]] = defaultdict(list)
@@ -191,7 +209,17 @@ def path_outline(
                     version,
                 )
             )
-        outline.append(StageView(stage["name"], stage["hours"], number, tuple(views)))
+        outline.append(
+            StageView(
+                stage["name"],
+                stage["hours"],
+                number,
+                tuple(views),
+                number=len(outline) + 1,
+                goal=stage.get("goal", ""),
+                asked=stage.get("asked", False),
+            )
+        )
         number += len(views)
     return outline
 

@@ -204,7 +204,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "snapshot": path.snapshot,
             "owner": owner,
             "outline": path_outline(path.snapshot, statuses, notes),
-            "roadmap": roadmap(path.snapshot),
+            "roadmap": roadmap(path.snapshot, statuses),
             "catalog_changed": catalog_changed,
             "replan": replan,
             "share_url": request.build_absolute_uri(path.get_absolute_url()),

@@ -59,7 +59,9 @@ def test_the_snapshot_carries_what_pages_need(small_catalog):
     assert webfw["resources"] == [
         {"title": "Official tutorial", "url": "https://example.org/t", "kind": "tutorial"}
     ]
-    assert webfw["stage"] == "Core skills" and webfw["prerequisites"] == ["web"]
+    # One milestone, ending with its goal: web, then webfw (basics is known).
+    assert webfw["stage"] == "Web Framework" and webfw["prerequisites"] == ["web"]
+    assert (webfw["milestone"], webfw["goal"], webfw["asked"]) == ("webfw", True, False)
     assert path.snapshot["projects"][0]["uses"] == [
         {"technology": "webfw", "name": "Web Framework"}
     ]
