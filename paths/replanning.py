@@ -25,6 +25,7 @@ class PlanInput:
     answers: dict[str, list[str]]
     known: list[str]
     hours_per_week: int
+    goals: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,12 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
     """
     catalog = bundle.planner
     state, dropped = questionnaire.state_from_data(
-        {"answers": path.answers, "known": path.known, "hours_per_week": path.hours_per_week},
+        {
+            "answers": path.answers,
+            "known": path.known,
+            "hours_per_week": path.hours_per_week,
+            "goals": path.goals,
+        },
         catalog,
     )
     flow = questionnaire.screens(catalog, state.answers)
@@ -149,9 +155,11 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
         for question in visible_questions(catalog, state.answers)
     }
     known = state.known or []
-    if validate_answers(catalog, answers, known, path.hours_per_week):
+    # A goal the catalog no longer has is dropped, as a known technology is.
+    goals = state.goals
+    if validate_answers(catalog, answers, known, path.hours_per_week, goals):
         return None
-    return PlanInput(answers=answers, known=known, hours_per_week=path.hours_per_week)
+    return PlanInput(answers=answers, known=known, hours_per_week=path.hours_per_week, goals=goals)
 
 
 def replan_preview(path: LearningPath, bundle: CatalogBundle) -> Replan | None:
@@ -161,7 +169,11 @@ def replan_preview(path: LearningPath, bundle: CatalogBundle) -> Replan | None:
     if plan_input is None:
         return None
     plan = build_plan(
-        bundle.planner, plan_input.answers, plan_input.known, plan_input.hours_per_week
+        bundle.planner,
+        plan_input.answers,
+        plan_input.known,
+        plan_input.hours_per_week,
+        plan_input.goals,
     )
-    snapshot = plan_snapshot(plan, bundle)
+    snapshot = plan_snapshot(plan, bundle, plan_input.answers)
     return Replan(bundle.version, plan_input, snapshot, plan_diff(path.snapshot, snapshot))

@@ -17,7 +17,7 @@ from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.planner import build_plan, visible_questions
 from paths.replanning import replan_preview
-from paths.snapshots import plan_snapshot
+from paths.snapshots import default_name, plan_snapshot
 
 TOKEN_BYTES = 24  # 192 bits: a path's link is its only key
 PATH_NAME_MAX = 200
@@ -140,14 +140,15 @@ def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUse
 # Saved paths ----------------------------------------------------------------------------------
 
 
-def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> str:
-    """A short name from the first question's chosen labels ("A website, Little tools")."""
+def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]], snapshot: dict) -> str:
+    """A short name from the path's goals ("Flask · Git + 1 more"); with no steps, from the
+    first question's chosen labels ("A website, Little tools")."""
+    name = default_name(snapshot)
     visible = visible_questions(bundle.planner, answers)
-    if not visible:
-        return "Learning path"
-    chosen = set(answers.get(visible[0].slug, ()))
-    labels = [choice.label for choice in visible[0].choices if choice.slug in chosen]
-    name = ", ".join(labels) or "Learning path"
+    if name is None and visible:
+        chosen = set(answers.get(visible[0].slug, ()))
+        name = ", ".join(choice.label for choice in visible[0].choices if choice.slug in chosen)
+    name = name or "Learning path"
     return name if len(name) <= PATH_NAME_MAX else name[: PATH_NAME_MAX - 1] + "…"
 
 
@@ -157,32 +158,36 @@ def path_create(
     answers: Mapping[str, Sequence[str]],
     known: Sequence[str],
     hours_per_week: int,
+    goals: Sequence[str] = (),
     bundle: CatalogBundle | None = None,
 ) -> LearningPath:
-    """Plan and save a path under a new unguessable token.
+    """Plan and save a path under a new unguessable token, named after its goals.
 
-    Raises ValidationError (keyed "answers", "known", "hours_per_week") for input the planner
-    refuses. Only the answers of visible questions are kept.
+    Raises ValidationError (keyed "answers", "known", "hours_per_week", "goals") for input the
+    planner refuses. Only the answers of visible questions are kept.
     """
     bundle = bundle or get_catalog_bundle()
     catalog = bundle.planner
     answers = {key: list(value) for key, value in answers.items()}
     known = list(dict.fromkeys(known))
-    errors = validate_answers(catalog, answers, known, hours_per_week)
+    goals = list(dict.fromkeys(goals))
+    errors = validate_answers(catalog, answers, known, hours_per_week, goals)
     if errors:
         raise ValidationError(errors)
     answers = {
         question.slug: answers[question.slug] for question in visible_questions(catalog, answers)
     }
-    plan = build_plan(catalog, answers, known, hours_per_week)
+    plan = build_plan(catalog, answers, known, hours_per_week, goals)
+    snapshot = plan_snapshot(plan, bundle, answers)
     path = LearningPath(
         token=secrets.token_urlsafe(TOKEN_BYTES),
         learner=learner,
-        name=_path_name(bundle, answers),
+        name=_path_name(bundle, answers, snapshot),
         answers=answers,
         known=known,
+        goals=goals,
         hours_per_week=hours_per_week,
-        snapshot=plan_snapshot(plan, bundle),
+        snapshot=snapshot,
         catalog_version=bundle.version,
     )
     # The database enforces the token's uniqueness, the hours' range and the learner's row;

@@ -7,20 +7,34 @@ saved path renders without the catalog and reads the same after the catalog chan
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from catalog.selectors import web_address
 from paths.catalog_cache import CatalogBundle
 from paths.models import ProgressStatus
-from paths.planner import Plan
+from paths.planner import Plan, visible_questions
 
 SNAPSHOT_FORMAT = 1
 STATUS_LABELS = dict(ProgressStatus.choices)
 
 
-def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
-    """The plan as JSON-ready data, with the names and resources the pages need."""
+def answers_summary(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> list[dict]:
+    """Each answered visible question's prompt and the chosen choices' labels, in order."""
+    summary = []
+    for question in visible_questions(bundle.planner, answers):
+        chosen = set(answers.get(question.slug, ()))
+        labels = [choice.label for choice in question.choices if choice.slug in chosen]
+        if labels:
+            summary.append({"question": question.slug, "prompt": question.prompt, "labels": labels})
+    return summary
+
+
+def plan_snapshot(
+    plan: Plan, bundle: CatalogBundle, answers: Mapping[str, Sequence[str]] | None = None
+) -> dict:
+    """The plan as JSON-ready data, with the names and resources the pages need, and what it
+    was planned for: the answers' prompts and labels, and the goals asked for."""
     technology_by_slug = bundle.planner.technology_by_slug
 
     def named(slug: str) -> dict:
@@ -28,6 +42,8 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
 
     return {
         "format": SNAPSHOT_FORMAT,
+        "answers": answers_summary(bundle, answers or {}),
+        "goals": [named(slug) for slug in plan.goals],
         "steps": [
             {
                 "technology": step.technology,
@@ -80,6 +96,21 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
         "weeks": plan.weeks,
         "hours_per_week": plan.hours_per_week,
     }
+
+
+NAMED_GOALS = 3  # a default name lists this many goals, then how many more
+
+
+def default_name(snapshot: dict) -> str | None:
+    """A path's name from its milestones' goals ("Flask · Git · SQL + 2 more"); None for a
+    snapshot without milestones (saved before them) or without steps."""
+    names = [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage]
+    if not names:
+        return None
+    name = " · ".join(names[:NAMED_GOALS])
+    if len(names) > NAMED_GOALS:
+        name += f" + {len(names) - NAMED_GOALS} more"
+    return name
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,8 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
 def advisor(
     request: HtmxHttpRequest, question: str | None = None, screen: str | None = None
 ) -> HttpResponse:
-    """One questionnaire screen: /advisor/ (the first), /advisor/q/<slug>/, known/, hours/.
+    """One questionnaire screen: /advisor/ (the first; `?goal=<slug>` starts it with that
+    technology as a goal), /advisor/q/<slug>/, known/, hours/.
 
     `questionnaire.advance()` decides what this request does; the view only answers it.
     """
@@ -87,6 +88,7 @@ def advisor(
         data=request.POST if request.method == "POST" else None,
         swap=is_swap(request),
         done=lambda: Progress.objects.done_slugs(learner_id_for_request(request)),
+        goal=request.GET.get("goal") if request.method != "POST" else None,
     )
     for notice in step.notices:
         messages.add_message(request, notice.level, notice.text)
@@ -117,6 +119,7 @@ def _show_path(
             answers=state.answers,
             known=known,
             hours_per_week=questionnaire.hours_for_plan(state),
+            goals=state.goals,
             bundle=bundle,
         )
     return redirect_for(request, path.get_absolute_url())
@@ -395,7 +398,8 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
         return render(request, "paths/path_start_from.html", {"path": path})
     catalog = get_catalog_bundle().planner
     state, _ = questionnaire.state_from_data(
-        {"answers": path.answers, "hours_per_week": path.hours_per_week}, catalog
+        {"answers": path.answers, "hours_per_week": path.hours_per_week, "goals": path.goals},
+        catalog,
     )
     questionnaire.save_state(request.session, state)
     flow = questionnaire.screens(catalog, state.answers)

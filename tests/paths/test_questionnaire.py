@@ -316,6 +316,50 @@ def test_whole_flow_saves_the_path_the_api_gives(client, small_catalog):
     ]
 
 
+def test_a_goal_in_the_address_is_carried_into_the_saved_path(client, small_catalog):
+    response = client.get("/advisor/?goal=microfw")
+    assert response.status_code == 302 and response["Location"] == "/advisor/"
+    html = assert_full_page(client.get("/advisor/"))
+    assert "Your path will lead to Micro Framework first" in html
+    assert "Planning a path with <strong>Micro Framework</strong>." in html
+    client.post("/advisor/", {"answer": ["tools"]})
+    # The known screen offers what the goal brings: microfw needs web, which needs basics.
+    html = assert_full_page(client.get("/advisor/known/"))
+    assert re.findall(r'name="known" value="([^"]+)"', html) == [
+        "basics",
+        "web",
+        "microfw",
+        "scripting",
+    ]
+    assert "Planning a path with <strong>Micro Framework</strong>." in html
+    client.post("/advisor/known/", {"known": ["basics"]})
+    client.post("/advisor/hours/", {"hours_per_week": "5"})
+    path = LearningPath.objects.get()
+    assert path.goals == ["microfw"]
+    steps = path.snapshot["steps"]
+    assert [step["technology"] for step in steps] == ["web", "microfw", "scripting"]
+    assert steps[1]["reasons"][0] == "You asked for Micro Framework."
+    assert path.snapshot["goals"] == [{"technology": "microfw", "name": "Micro Framework"}]
+
+
+def test_a_goal_with_htmx_and_a_fragment_keeps_it(client, small_catalog):
+    client.get("/advisor/?goal=webfw")
+    html = assert_fragment(client.get("/advisor/", **HTMX))
+    assert "Planning a path with <strong>Web Framework</strong>." in html
+
+
+def test_an_unknown_goal_starts_without_one_and_says_so(client, small_catalog):
+    client.get("/advisor/?goal=webfw")
+    response = client.get("/advisor/?goal=<cobol>")
+    assert response["Location"] == "/advisor/"
+    html = assert_full_page(client.get("/advisor/"))
+    assert "There is no technology “&lt;cobol&gt;” in the catalog" in html
+    assert "Planning a path with" not in html
+    client.post("/advisor/", {"answer": ["tools"]})
+    client.post("/advisor/hours/", {"hours_per_week": "5"})
+    assert LearningPath.objects.get().goals == []
+
+
 def test_show_my_path_with_htmx_redirects_the_whole_page(client, small_catalog):
     client.post("/advisor/", {"answer": ["tools"]})
     response = client.post("/advisor/hours/", {"hours_per_week": "5"}, **HTMX)
