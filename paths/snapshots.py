@@ -7,7 +7,7 @@ saved path renders without the catalog and reads the same after the catalog chan
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalog.selectors import web_address
@@ -170,6 +170,7 @@ class ProgressSummary:
     doing: int
     skipped: int
     hours_left: int
+    next_step: dict | None = None  # the first step neither done nor skipped: where they are
 
     @property
     def counted(self) -> int:
@@ -205,6 +206,18 @@ def step_view(
             note, version = (notes or {}).get(slug, ("", 0))
             return StepView(step, number, status_of(statuses, slug), projects, note, version)
     return None
+
+
+def path_purpose(snapshot: dict, fallback: Callable[[], list[dict]]) -> dict:
+    """What a path was planned for: the answers (prompt and chosen labels), the goals asked for
+    and the goals it leads to. `fallback` gives the answers of a snapshot saved before it
+    recorded them."""
+    answers = snapshot.get("answers")
+    return {
+        "answers": answers if answers is not None else fallback(),
+        "goals": snapshot.get("goals", []),
+        "milestones": [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage],
+    }
 
 
 def has_step(snapshot: dict, slug: str) -> bool:
@@ -259,15 +272,18 @@ def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSum
     """Counts of the path's steps by status, and the hours of those not done or skipped."""
     counts: dict[str, int] = defaultdict(int)
     hours_left = 0
+    next_step = None
     for step in snapshot["steps"]:
         status = status_of(statuses, step["technology"])
         counts[status] += 1
         if status not in (ProgressStatus.DONE, ProgressStatus.SKIPPED):
             hours_left += step["effort_hours"]
+            next_step = next_step or step
     return ProgressSummary(
         total=len(snapshot["steps"]),
         done=counts[ProgressStatus.DONE],
         doing=counts[ProgressStatus.DOING],
         skipped=counts[ProgressStatus.SKIPPED],
         hours_left=hours_left,
+        next_step=next_step,
     )

@@ -46,7 +46,14 @@ from paths.services import (
     path_replan,
     progress_set,
 )
-from paths.snapshots import has_step, path_outline, progress_summary, step_view
+from paths.snapshots import (
+    answers_summary,
+    has_step,
+    path_outline,
+    path_purpose,
+    progress_summary,
+    step_view,
+)
 
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
@@ -173,6 +180,7 @@ def path_list(request: HtmxHttpRequest) -> HttpResponse:
             "path": path,
             "summary": progress_summary(path.snapshot, statuses),
             "catalog_changed": path.catalog_version != version,
+            "purpose": path_purpose(path.snapshot, list),
         }
         for path in paths
     ]
@@ -207,6 +215,9 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "snapshot": path.snapshot,
             "owner": owner,
             "outline": path_outline(path.snapshot, statuses, notes),
+            "purpose": path_purpose(
+                path.snapshot, lambda: answers_summary(get_catalog_bundle(), path.answers)
+            ),
             "roadmap": roadmap(path.snapshot, statuses),
             "catalog_changed": catalog_changed,
             "replan": replan,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from catalog.generator import generate_document
 from paths.models import LearningPath, Progress
 from paths.schedule import step_days
-from paths.services import learner_create, note_set, path_rename, progress_set
+from paths.services import learner_create, note_set, path_create, path_rename, progress_set
 from tests.factories import (
     CHAIN_ANSWERS,
     act_as,
@@ -77,6 +77,59 @@ def test_owner_sees_the_path(client, owner):
     assert "Status: To do" in html
     assert "Already known" in html and "Basics" in html
     assert "Why this order" in html
+
+
+def test_the_path_says_what_it_is_for_to_owner_and_reader(client, owner):
+    assert owner.name == "Web Framework · Scripting Kit"  # its goals, in path order
+    for html in (
+        body(client.get(owner.get_absolute_url())),
+        body(Client().get(owner.get_absolute_url())),
+    ):
+        answers = html[
+            html.index('id="answers-heading"') : html.index(
+                "</section>", html.index('id="answers-heading"')
+            )
+        ]
+        assert "<dt>What do you want to make?</dt><dd>A website, Little tools</dd>" in answers
+        assert "<dt>How big is the site?</dt><dd>Large</dd>" in answers
+        assert "Goals asked for" not in answers  # none were asked for by name
+        assert "It leads to Web Framework, Scripting Kit, in that order." in answers
+        assert '<p class="lead">For: Web Framework · Scripting Kit</p>' in html
+
+
+def test_goals_asked_for_show_in_your_answers_and_on_their_step(client, small_catalog):
+    learner = learner_create()
+    act_as(client, learner)
+    path = path_create(
+        learner=learner, answers=SITE_LARGE, known=[], hours_per_week=5, goals=["scripting"]
+    )
+    html = body(Client().get(path.get_absolute_url()))
+    assert (
+        '<dt>Goals asked for</dt><dd><a href="/technologies/scripting/">Scripting Kit</a>' in html
+    )
+    assert step_items(html)[0] == "scripting"
+    assert "<li>You asked for Scripting Kit.</li>" in html
+    assert "Milestone 1: Scripting Kit" in html and "the goal you asked for" in html
+    assert path.name == "Scripting Kit · Web Framework"
+
+
+def test_you_are_here_follows_progress(client, owner):
+    html = body(client.get(owner.get_absolute_url()))
+    assert 'You are here: <a href="#step-web">Web Protocol</a>' in html
+    assert "on the way to Web Framework" in html
+    response = client.post(progress_url(owner, "web"), {"status": "done"}, **HTMX)
+    assert 'You are here: <a href="#step-webfw">Web Framework</a>' in body(response)
+    client.post(progress_url(owner, "webfw"), {"status": "skipped"})
+    html = body(client.get(owner.get_absolute_url()))
+    assert 'You are here: <a href="#step-scripting">Scripting Kit</a>' in html
+
+
+def test_a_snapshot_saved_before_it_recorded_answers_still_shows_them(client, owner):
+    snapshot = dict(owner.snapshot)
+    del snapshot["answers"]
+    LearningPath.objects.filter(pk=owner.pk).update(snapshot=snapshot)
+    html = body(Client().get(owner.get_absolute_url()))
+    assert "<dt>How big is the site?</dt><dd>Large</dd>" in html
 
 
 def test_projects_stand_after_their_step(client, owner):
