@@ -130,8 +130,11 @@ def plan_diff(old: dict, new: dict) -> PlanDiff:
     )
 
 
-def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
-    """The path's answers, known technologies and hours for the current catalog.
+def replan_input(
+    path: LearningPath, bundle: CatalogBundle, *, goals: list[str] | None = None
+) -> PlanInput | None:
+    """The path's answers, known technologies, goals (or `goals` instead) and hours for the
+    current catalog.
 
     None when they no longer make a complete questionnaire: a new question to answer, or a
     chosen answer the catalog no longer offers. The learner then goes through the questionnaire
@@ -143,7 +146,7 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
             "answers": path.answers,
             "known": path.known,
             "hours_per_week": path.hours_per_week,
-            "goals": path.goals,
+            "goals": path.goals if goals is None else goals,
         },
         catalog,
     )
@@ -162,10 +165,12 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
     return PlanInput(answers=answers, known=known, hours_per_week=path.hours_per_week, goals=goals)
 
 
-def replan_preview(path: LearningPath, bundle: CatalogBundle) -> Replan | None:
-    """The path planned again on `bundle`'s catalog and how it differs; None as for
-    `replan_input`."""
-    plan_input = replan_input(path, bundle)
+def replan_preview(
+    path: LearningPath, bundle: CatalogBundle, *, goals: list[str] | None = None
+) -> Replan | None:
+    """The path planned again on `bundle`'s catalog (with `goals` instead of its own, when
+    given) and how it differs; None as for `replan_input`."""
+    plan_input = replan_input(path, bundle, goals=goals)
     if plan_input is None:
         return None
     plan = build_plan(
