@@ -221,6 +221,15 @@ class Question(_Schema):
     show_if: ShowIf | None = None
     choices: _tuple(Choice, min_length=1)
 
+    @property
+    def is_single(self) -> bool:
+        """True when the question takes exactly one choice."""
+        return self.kind == "single"
+
+    @property
+    def choice_slugs(self) -> tuple[str, ...]:
+        return tuple(choice.slug for choice in self.choices)
+
 
 class CatalogDocument(_Schema):
     version: Literal[1]
@@ -228,6 +237,14 @@ class CatalogDocument(_Schema):
     technologies: _tuple(Technology)
     projects: _tuple(Project) = ()
     questions: _tuple(Question) = ()
+
+
+def as_document(document: CatalogDocument | dict) -> CatalogDocument:
+    """`document` itself, or a plain mapping of the normalized document validated into one
+    (raises pydantic.ValidationError, a ValueError, when it is not a catalog)."""
+    if isinstance(document, CatalogDocument):
+        return document
+    return CatalogDocument.model_validate(document)
 
 
 def keys_of(model: type[BaseModel]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count
 
+from catalog import document as schema
 from catalog import graph
 from catalog.models import (
     Alternative,
@@ -41,14 +42,19 @@ def home_categories() -> list[Category]:
     )
 
 
-def build_document() -> dict:
-    """The whole catalog as the normalized document (docs/catalog-document.md)."""
-    categories = [
-        {"slug": slug, "name": name, "summary": summary}
+def build_document() -> schema.CatalogDocument:
+    """The whole catalog as the catalog document (catalog/document.py, docs/catalog-document.md).
+
+    Built with `model_construct`: the rows were validated on the way in, and a page must not
+    fail because an admin edit left a value the schema would refuse (the pages make such
+    values harmless themselves, e.g. a homepage that is not a web address is no link).
+    """
+    categories = tuple(
+        schema.Category.model_construct(slug=slug, name=name, summary=summary)
         for slug, name, summary in Category.objects.order_by(*DISPLAY_ORDER).values_list(
             "slug", "name", "summary"
         )
-    ]
+    )
     tech_rows = list(
         Technology.objects.order_by(*DISPLAY_ORDER).values_list(
             "id",
@@ -71,11 +77,13 @@ def build_document() -> dict:
     ).values_list("technology_id", "category__slug"):
         categories_of[tech_id].append(category_slug)
 
-    prerequisites_of: dict[int, list[dict]] = defaultdict(list)
+    prerequisites_of: dict[int, list[schema.Prerequisite]] = defaultdict(list)
     for tech_id, requires_id, why in Prerequisite.objects.order_by(
         "technology_id", "position", "id"
     ).values_list("technology_id", "requires_id", "why"):
-        prerequisites_of[tech_id].append({"technology": slug_of[requires_id], "why": why})
+        prerequisites_of[tech_id].append(
+            schema.Prerequisite.model_construct(technology=slug_of[requires_id], why=why)
+        )
 
     alternatives_of: dict[int, list[str]] = defaultdict(list)
     for tech_id, alternative_id in Alternative.objects.order_by(
@@ -83,28 +91,30 @@ def build_document() -> dict:
     ).values_list("technology_id", "alternative_id"):
         alternatives_of[tech_id].append(slug_of[alternative_id])
 
-    resources_of: dict[int, list[dict]] = defaultdict(list)
+    resources_of: dict[int, list[schema.Resource]] = defaultdict(list)
     for tech_id, title, url, kind in Resource.objects.order_by(
         "technology_id", "position", "id"
     ).values_list("technology_id", "title", "url", "kind"):
-        resources_of[tech_id].append({"title": title, "url": url, "kind": kind})
+        resources_of[tech_id].append(
+            schema.Resource.model_construct(title=title, url=url, kind=kind)
+        )
 
-    technologies = [
-        {
-            "slug": slug,
-            "name": name,
-            "kind": kind,
-            "level": level,
-            "categories": categories_of[tech_id],
-            "summary": summary,
-            "highlights": list(highlights or []),
-            "checkpoints": list(checkpoints or []),
-            "effort_hours": effort_hours,
-            "prerequisites": prerequisites_of[tech_id],
-            "alternatives": alternatives_of[tech_id],
-            "homepage": homepage,
-            "resources": resources_of[tech_id],
-        }
+    technologies = tuple(
+        schema.Technology.model_construct(
+            slug=slug,
+            name=name,
+            kind=kind,
+            level=level,
+            categories=tuple(categories_of[tech_id]),
+            summary=summary,
+            highlights=tuple(highlights or ()),
+            checkpoints=tuple(checkpoints or ()),
+            effort_hours=effort_hours,
+            prerequisites=tuple(prerequisites_of[tech_id]),
+            alternatives=tuple(alternatives_of[tech_id]),
+            homepage=homepage,
+            resources=tuple(resources_of[tech_id]),
+        )
         for (
             tech_id,
             slug,
@@ -117,19 +127,21 @@ def build_document() -> dict:
             effort_hours,
             homepage,
         ) in tech_rows
-    ]
+    )
 
     uses_of: dict[int, list[str]] = defaultdict(list)
     for project_id, tech_id in ProjectUse.objects.order_by(
         "project_id", "position", "id"
     ).values_list("project_id", "technology_id"):
         uses_of[project_id].append(slug_of[tech_id])
-    projects = [
-        {"slug": slug, "title": title, "brief": brief, "uses": uses_of[project_id]}
+    projects = tuple(
+        schema.Project.model_construct(
+            slug=slug, title=title, brief=brief, uses=tuple(uses_of[project_id])
+        )
         for project_id, slug, title, brief in Project.objects.order_by(*DISPLAY_ORDER).values_list(
             "id", "slug", "title", "brief"
         )
-    ]
+    )
 
     question_rows = list(
         Question.objects.order_by(*DISPLAY_ORDER).values_list(
@@ -148,53 +160,57 @@ def build_document() -> dict:
         "question_id", "choice__position", "choice_id"
     ).values_list("question_id", "choice_id"):
         any_of[question_id].append(choice_slug_of[choice_id])
-    recommends_of: dict[int, list[dict]] = defaultdict(list)
+    recommends_of: dict[int, list[schema.Recommendation]] = defaultdict(list)
     for choice_id, tech_id, weight, because in Recommendation.objects.order_by(
         "choice_id", "position", "id"
     ).values_list("choice_id", "technology_id", "weight", "because"):
         recommends_of[choice_id].append(
-            {"technology": slug_of[tech_id], "weight": weight, "because": because}
+            schema.Recommendation.model_construct(
+                technology=slug_of[tech_id], weight=weight, because=because
+            )
         )
     knows_of: dict[int, list[str]] = defaultdict(list)
     for choice_id, tech_id in Choice.knows.through.objects.order_by(
         "choice_id", "technology__position", "technology__slug", "technology_id"
     ).values_list("choice_id", "technology_id"):
         knows_of[choice_id].append(slug_of[tech_id])
-    choices_of: dict[int, list[dict]] = defaultdict(list)
+    choices_of: dict[int, list[schema.Choice]] = defaultdict(list)
     for choice_id, question_id, slug, label in choice_rows:
         choices_of[question_id].append(
-            {
-                "slug": slug,
-                "label": label,
-                "recommends": recommends_of[choice_id],
-                "knows": knows_of[choice_id],
-            }
+            schema.Choice.model_construct(
+                slug=slug,
+                label=label,
+                recommends=tuple(recommends_of[choice_id]),
+                knows=tuple(knows_of[choice_id]),
+            )
         )
-    questions = [
-        {
-            "slug": slug,
-            "prompt": prompt,
-            "help": help_text,
-            "kind": kind,
-            "show_if": (
-                {"question": question_slug_of[show_if_id], "any_of": any_of[question_id]}
+    questions = tuple(
+        schema.Question.model_construct(
+            slug=slug,
+            prompt=prompt,
+            help=help_text,
+            kind=kind,
+            show_if=(
+                schema.ShowIf.model_construct(
+                    question=question_slug_of[show_if_id], any_of=tuple(any_of[question_id])
+                )
                 if show_if_id is not None
                 else None
             ),
-            "choices": choices_of[question_id],
-        }
+            choices=tuple(choices_of[question_id]),
+        )
         for question_id, slug, prompt, help_text, kind, show_if_id in question_rows
-    ]
-    return {
-        "version": 1,
-        "categories": categories,
-        "technologies": technologies,
-        "projects": projects,
-        "questions": questions,
-    }
+    )
+    return schema.CatalogDocument.model_construct(
+        version=1,
+        categories=categories,
+        technologies=technologies,
+        projects=projects,
+        questions=questions,
+    )
 
 
-def catalog_document() -> tuple[int, dict]:
+def catalog_document() -> tuple[int, schema.CatalogDocument]:
     """The catalog version and its document, cached per version in the shared cache."""
     version, _ = current_version()
     key = f"catalog:document:{version}"

@@ -98,7 +98,8 @@ def catalog_load(*, document: dict, prune: bool = False, dry_run: bool = False) 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK_KEY])
-        current = build_document()
+        # The loader compares and writes plain data: the documents' JSON shape.
+        current = build_document().model_dump(mode="json")
         reports: dict[str, SectionReport] = {}
         dirty: dict[str, set[str]] = {}
         for section in SECTIONS:

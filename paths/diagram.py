@@ -9,7 +9,10 @@ strict Content-Security-Policy and the colours follow the light or dark theme.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from paths.snapshots import SavedStep, Snapshot, read_snapshot
 
 NODE_WIDTH = 184
 NODE_HEIGHT = 46
@@ -81,22 +84,23 @@ def _column_x(column: int) -> int:
     return PADDING + column * (NODE_WIDTH + COLUMN_GAP)
 
 
-def roadmap(snapshot: dict) -> Roadmap:
+def roadmap(snapshot: Snapshot | Mapping) -> Roadmap:
     """Lay out the first MAX_NODES steps of a snapshot, with arrows for prerequisites."""
-    steps = snapshot["steps"][:MAX_NODES]
+    snapshot = read_snapshot(snapshot)
+    steps = snapshot.steps[:MAX_NODES]
     columns: dict[int, int] = defaultdict(int)  # depth → steps placed so far
     nodes: list[Node] = []
     by_slug: dict[str, Node] = {}
     for number, step in enumerate(steps, start=1):
-        depth = step["depth"]
+        depth = step.depth
         row = columns[depth]
         columns[depth] += 1
         node = Node(
-            slug=step["technology"],
+            slug=step.technology,
             number=number,
-            name=step["name"],
-            label=_label(number, step["name"]),
-            effort_hours=step["effort_hours"],
+            name=step.name,
+            label=_label(number, step.name),
+            effort_hours=step.effort_hours,
             x=_column_x(depth),
             y=HEADER + row * (NODE_HEIGHT + ROW_GAP),
         )
@@ -105,8 +109,8 @@ def roadmap(snapshot: dict) -> Roadmap:
 
     edges = []
     for step in steps:
-        target = by_slug[step["technology"]]
-        for slug in step["prerequisites"]:
+        target = by_slug[step.technology]
+        for slug in step.prerequisites:
             source = by_slug.get(slug)
             if source is None:
                 continue
@@ -125,7 +129,7 @@ def roadmap(snapshot: dict) -> Roadmap:
     # One band per stage, over the columns its steps occupy (stages are runs of depths).
     stage_depths: dict[str, list[int]] = defaultdict(list)
     for step in steps:
-        stage_depths[step["stage"]].append(step["depth"])
+        stage_depths[step.stage].append(step.depth)
     bands = []
     for name, depths in stage_depths.items():
         left = _column_x(min(depths)) - PADDING // 2
@@ -139,23 +143,23 @@ def roadmap(snapshot: dict) -> Roadmap:
         nodes=tuple(nodes),
         edges=tuple(edges),
         bands=tuple(bands),
-        description=_describe(steps, len(snapshot["steps"])),
+        description=_describe(steps, len(snapshot.steps)),
         shown=len(steps),
-        total=len(snapshot["steps"]),
+        total=len(snapshot.steps),
     )
 
 
-def _describe(steps: list[dict], total: int) -> str:
+def _describe(steps: tuple[SavedStep, ...], total: int) -> str:
     """The picture in words, for the SVG's <desc>: each stage's steps and what they need."""
-    name_of = {step["technology"]: step["name"] for step in steps}
+    name_of = {step.technology: step.name for step in steps}
     parts = []
-    for stage in dict.fromkeys(step["stage"] for step in steps):
+    for stage in dict.fromkeys(step.stage for step in steps):
         items = []
         for step in steps:
-            if step["stage"] != stage:
+            if step.stage != stage:
                 continue
-            needs = [name_of[slug] for slug in step["prerequisites"] if slug in name_of]
-            items.append(f"{step['name']} (after {', '.join(needs)})" if needs else step["name"])
+            needs = [name_of[slug] for slug in step.prerequisites if slug in name_of]
+            items.append(f"{step.name} (after {', '.join(needs)})" if needs else step.name)
         parts.append(f"{stage}: {'; '.join(items)}.")
     if total > len(steps):
         parts.append(f"The picture shows the first {len(steps)} of {total} steps.")

@@ -17,7 +17,7 @@ from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.planner import build_plan, visible_questions
 from paths.replanning import replan_preview
-from paths.snapshots import plan_snapshot
+from paths.snapshots import plan_snapshot, saved_json
 
 TOKEN_BYTES = 24  # 192 bits: a path's link is its only key
 PATH_NAME_MAX = 200
@@ -182,7 +182,7 @@ def path_create(
         answers=answers,
         known=known,
         hours_per_week=hours_per_week,
-        snapshot=plan_snapshot(plan, bundle),
+        snapshot=saved_json(plan_snapshot(plan, bundle)),
         catalog_version=bundle.version,
     )
     # The database enforces the token's uniqueness, the hours' range and the learner's row;
@@ -236,7 +236,7 @@ def path_replan(
         locked = LearningPath.objects.select_for_update().get(pk=path.pk)
         locked.answers = replan.input.answers
         locked.known = replan.input.known
-        locked.snapshot = replan.snapshot
+        locked.snapshot = saved_json(replan.snapshot)
         locked.catalog_version = replan.catalog_version
         locked.save(update_fields=["answers", "known", "snapshot", "catalog_version", "updated"])
     return locked

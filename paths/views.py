@@ -46,7 +46,14 @@ from paths.services import (
     path_replan,
     progress_set,
 )
-from paths.snapshots import has_step, path_outline, progress_summary, step_view
+from paths.snapshots import (
+    Snapshot,
+    has_step,
+    path_outline,
+    progress_summary,
+    read_snapshot,
+    step_view,
+)
 
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
@@ -148,11 +155,11 @@ def _owner_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _status_context(path: LearningPath, statuses: dict[str, str]) -> dict:
+def _status_context(snapshot: Snapshot, statuses: dict[str, str]) -> dict:
     """The path's totals, progress and estimated finish (reckoned from today)."""
     return {
-        "summary": progress_summary(path.snapshot, statuses),
-        "finish": finish_date(path.snapshot, statuses, today=timezone.localdate()),
+        "summary": progress_summary(snapshot, statuses),
+        "finish": finish_date(snapshot, statuses, today=timezone.localdate()),
     }
 
 
@@ -198,18 +205,19 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         catalog_changed = version != path.catalog_version
         # Only the owner can accept a re-plan, so only they pay for planning one.
         replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
+        snapshot = read_snapshot(path.snapshot)
         return {
             "nav": "paths" if owner else None,
             "path": path,
-            "snapshot": path.snapshot,
+            "snapshot": snapshot,
             "owner": owner,
-            "outline": path_outline(path.snapshot, statuses, notes),
-            "roadmap": roadmap(path.snapshot),
+            "outline": path_outline(snapshot, statuses, notes),
+            "roadmap": roadmap(snapshot),
             "catalog_changed": catalog_changed,
             "replan": replan,
             "share_url": request.build_absolute_uri(path.get_absolute_url()),
             "note_max_length": Note.MAX_LENGTH,
-            **_status_context(path, statuses),
+            **_status_context(snapshot, statuses),
             **_path_urls(path),
         }
 
@@ -245,7 +253,8 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
         return HttpResponseBadRequest(
             "Choose one of: To do, Doing, Done, Skipped.", content_type="text/plain; charset=utf-8"
         )
-    if not has_step(path.snapshot, technology):
+    snapshot = read_snapshot(path.snapshot)
+    if not has_step(snapshot, technology):
         raise Http404("This path has no such step.")
     progress_set(learner_id=path.learner_id, technology_slug=technology, status=status)
     if not is_swap(request):
@@ -256,11 +265,11 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
         f"{PATH_TEMPLATE}#progress-update",
         {
             "path": path,
-            "snapshot": path.snapshot,
+            "snapshot": snapshot,
             "owner": True,
-            "view": step_view(path.snapshot, technology, statuses),
+            "view": step_view(snapshot, technology, statuses),
             "focus_status": status,
-            **_status_context(path, statuses),
+            **_status_context(snapshot, statuses),
             **_path_urls(path),
         },
     )

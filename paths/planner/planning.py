@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from catalog import graph
+from catalog.document import Choice
 from paths.planner.types import (
     HOURS_PER_WEEK_MIN,
     LEVEL_RANK,
     STAGE_NAMES,
     Answers,
-    Choice,
     Considered,
     PlacedProject,
     Plan,
     PlannerCatalog,
     Stage,
     Step,
-    Technology,
 )
 from paths.planner.visibility import chosen_choices
 
@@ -69,7 +68,10 @@ def _ordered_path(
 
     # In the catalog's fixed topological order (prerequisites first) the graph module takes
     # one pass to compute every depth; it is the house's one definition of depth.
-    technologies = sorted((technology_by_slug[slug] for slug in on_path), key=_by_rank)
+    rank, position = catalog.rank, catalog.position
+    technologies = sorted(
+        (technology_by_slug[slug] for slug in on_path), key=lambda tech: rank[tech.slug]
+    )
     depth = graph.depth(
         {tech.slug: [link.technology for link in tech.prerequisites] for tech in technologies}
     )
@@ -77,15 +79,11 @@ def _ordered_path(
         key=lambda tech: (
             depth[tech.slug],
             LEVEL_RANK.get(tech.level, 3),
-            tech.position,
+            position[tech.slug],
             tech.slug,
         )
     )
     return [technology.slug for technology in technologies], depth
-
-
-def _by_rank(technology: Technology) -> int:
-    return technology.rank
 
 
 def _stage_name(depth: int) -> str:
@@ -202,7 +200,7 @@ def build_plan(
         )
         for slug in sorted(
             (slug for slug, score in scores.score.items() if score <= 0),
-            key=lambda slug: technology_by_slug[slug].position,
+            key=catalog.position.__getitem__,
         )
     ]
 
@@ -215,7 +213,7 @@ def build_plan(
         total_hours=total_hours,
         weeks=-(-total_hours // hours_per_week),
         hours_per_week=hours_per_week,
-        known=tuple(sorted(known_set, key=lambda slug: technology_by_slug[slug].position)),
+        known=tuple(sorted(known_set, key=catalog.position.__getitem__)),
     )
 
 
@@ -237,7 +235,7 @@ def _place_projects(
             placed.append(
                 (
                     path_index[after],
-                    project.position,
+                    index,  # the project's position in the catalog
                     PlacedProject(project.slug, project.title, project.brief, project.uses, after),
                 )
             )
