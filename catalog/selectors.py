@@ -251,35 +251,32 @@ class ResourceGroup:
 
 @dataclass(frozen=True)
 class BrowseProject:
-    slug: str
-    title: str
-    brief: str
-    uses: tuple[TechnologyLink, ...]
+    """A project of the catalog document (`entry`) with links to the technologies it uses."""
+
+    entry: schema.Project
+    use_links: tuple[TechnologyLink, ...]
 
 
 @dataclass(frozen=True)
 class BrowseTechnology:
-    """What the catalog pages show of one technology."""
+    """A technology of the catalog document (`entry`, as it is) and what the catalog pages
+    derive from it: its address, labels, first sentence, links and resource groups."""
 
-    slug: str
-    name: str
+    entry: schema.Technology
     url: str
-    kind: str
     kind_label: str
-    level: str
     level_label: str
-    summary: str
     one_line: str
-    highlights: tuple[str, ...]
-    checkpoints: tuple[str, ...]
-    effort_hours: int
-    homepage: str  # "" unless an http(s) address
-    categories: tuple[str, ...]
-    prerequisites: tuple[TechnologyLink, ...]
-    alternatives: tuple[TechnologyLink, ...]
+    prerequisite_links: tuple[TechnologyLink, ...]
+    alternative_links: tuple[TechnologyLink, ...]
     resource_groups: tuple[ResourceGroup, ...]
     position: int
     depth: int  # the longest prerequisite chain below it: 0 for a starting point
+
+    @property
+    def homepage(self) -> str:
+        """The homepage when it is an http(s) address, else ""."""
+        return web_address(self.entry.homepage)
 
     @property
     def homepage_label(self) -> str:
@@ -289,9 +286,9 @@ class BrowseTechnology:
 
 @dataclass(frozen=True)
 class BrowseCategory:
-    slug: str
-    name: str
-    summary: str
+    """A category of the catalog document (`entry`) with its address and its technologies."""
+
+    entry: schema.Category
     url: str
     technologies: tuple[str, ...]  # slugs, foundations first
 
@@ -337,19 +334,18 @@ class BrowseCatalog:
     from zero, the diagram) is done on first use and kept for the life of the version.
     """
 
-    def __init__(self, document: dict, *, version_key: str) -> None:
+    def __init__(self, document: schema.CatalogDocument, *, version_key: str) -> None:
         from django.urls import reverse
 
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
         from catalog.search import SearchEntry
 
         self.version_key = version_key
-        raw = document["technologies"]
-        urls = {t["slug"]: reverse("catalog:technology-detail", args=[t["slug"]]) for t in raw}
-        names = {t["slug"]: t["name"] for t in raw}
+        raw = document.technologies
+        urls = {t.slug: reverse("catalog:technology-detail", args=[t.slug]) for t in raw}
+        names = {t.slug: t.name for t in raw}
         self.prerequisite_slugs = {
-            t["slug"]: [p["technology"] for p in t["prerequisites"] if p["technology"] in names]
-            for t in raw
+            t.slug: [p.technology for p in t.prerequisites if p.technology in names] for t in raw
         }
         self.names = names
         depth = graph.depth(self.prerequisite_slugs)
@@ -362,37 +358,26 @@ class BrowseCatalog:
 
         self.technologies: dict[str, BrowseTechnology] = {}
         for position, technology in enumerate(raw):
-            slug = technology["slug"]
+            slug = technology.slug
             grouped: dict[str, list[BrowseResource]] = {}
-            for resource in technology["resources"]:
-                grouped.setdefault(resource["kind"], []).append(
+            for resource in technology.resources:
+                grouped.setdefault(resource.kind, []).append(
                     BrowseResource(
-                        title=resource["title"],
-                        url=web_address(resource["url"]),
-                        kind=resource["kind"],
+                        title=resource.title, url=web_address(resource.url), kind=resource.kind
                     )
                 )
             self.technologies[slug] = BrowseTechnology(
-                slug=slug,
-                name=technology["name"],
+                entry=technology,
                 url=urls[slug],
-                kind=technology["kind"],
-                kind_label=kind_labels.get(technology["kind"], technology["kind"]),
-                level=technology["level"],
-                level_label=level_labels.get(technology["level"], technology["level"]),
-                summary=technology["summary"],
-                one_line=one_line(technology["summary"]),
-                highlights=tuple(technology["highlights"]),
-                checkpoints=tuple(technology["checkpoints"]),
-                effort_hours=technology["effort_hours"],
-                homepage=web_address(technology["homepage"]),
-                categories=tuple(technology["categories"]),
-                prerequisites=tuple(
-                    link(p["technology"], p["why"])
-                    for p in technology["prerequisites"]
-                    if p["technology"] in names
+                kind_label=kind_labels.get(technology.kind, technology.kind),
+                level_label=level_labels.get(technology.level, technology.level),
+                one_line=one_line(technology.summary),
+                prerequisite_links=tuple(
+                    link(p.technology, p.why)
+                    for p in technology.prerequisites
+                    if p.technology in names
                 ),
-                alternatives=tuple(link(s) for s in technology["alternatives"] if s in names),
+                alternative_links=tuple(link(s) for s in technology.alternatives if s in names),
                 resource_groups=tuple(
                     ResourceGroup(
                         kind=kind,
@@ -413,11 +398,11 @@ class BrowseCatalog:
                 sorted(slugs, key=lambda s: (technologies[s].depth, technologies[s].position))
             )
 
-        members: dict[str, list[str]] = {c["slug"]: [] for c in document["categories"]}
+        members: dict[str, list[str]] = {c.slug: [] for c in document.categories}
         self.uncategorized: tuple[str, ...] = ()
         loose = []
         for slug, technology in self.technologies.items():
-            placed = [c for c in technology.categories if c in members]
+            placed = [c for c in technology.entry.categories if c in members]
             for category in placed:
                 members[category].append(slug)
             if not placed:
@@ -425,20 +410,18 @@ class BrowseCatalog:
         self.uncategorized = foundations_first(loose)
         self.categories = tuple(
             BrowseCategory(
-                slug=c["slug"],
-                name=c["name"],
-                summary=c["summary"],
-                url=reverse("catalog:category-detail", args=[c["slug"]]),
-                technologies=foundations_first(members[c["slug"]]),
+                entry=c,
+                url=reverse("catalog:category-detail", args=[c.slug]),
+                technologies=foundations_first(members[c.slug]),
             )
-            for c in document["categories"]
+            for c in document.categories
         )
-        self.category_by_slug = {category.slug: category for category in self.categories}
+        self.category_by_slug = {category.entry.slug: category for category in self.categories}
 
         why = {
-            (technology.slug, prerequisite.slug): prerequisite.why
-            for technology in self.technologies.values()
-            for prerequisite in technology.prerequisites
+            (slug, prerequisite.slug): prerequisite.why
+            for slug, technology in self.technologies.items()
+            for prerequisite in technology.prerequisite_links
         }
         self.unlocks = {
             slug: tuple(link(dependent, why[dependent, slug]) for dependent in dependents)
@@ -446,14 +429,11 @@ class BrowseCatalog:
         }
 
         projects: dict[str, list[BrowseProject]] = {slug: [] for slug in self.technologies}
-        for project in document["projects"]:
+        for project in document.projects:
             entry = BrowseProject(
-                slug=project["slug"],
-                title=project["title"],
-                brief=project["brief"],
-                uses=tuple(link(s) for s in project["uses"] if s in names),
+                entry=project, use_links=tuple(link(s) for s in project.uses if s in names)
             )
-            for used in entry.uses:
+            for used in entry.use_links:
                 projects[used.slug].append(entry)
         self.projects = {slug: tuple(items) for slug, items in projects.items()}
 
@@ -461,10 +441,10 @@ class BrowseCatalog:
         self.levels = tuple(level_labels.items())
         self.search_entries = tuple(
             SearchEntry.build(
-                slug=t.slug,
-                name=t.name,
-                summary=t.summary,
-                highlights=t.highlights,
+                slug=t.entry.slug,
+                name=t.entry.name,
+                summary=t.entry.summary,
+                highlights=t.entry.highlights,
                 position=t.position,
             )
             for t in self.technologies.values()
@@ -499,7 +479,8 @@ class BrowseCatalog:
         return [
             technology
             for technology in (self.technologies[slug] for slug in slugs)
-            if (not kind or technology.kind == kind) and (not level or technology.level == level)
+            if (not kind or technology.entry.kind == kind)
+            and (not level or technology.entry.level == level)
         ]
 
     def groups(self, *, kind: str = "", level: str = "") -> list[tuple]:
