@@ -13,6 +13,7 @@ curator-worded messages is catalog/validation.py's.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -239,12 +240,45 @@ class CatalogDocument(_Schema):
     questions: _tuple(Question) = ()
 
 
-def as_document(document: CatalogDocument | dict) -> CatalogDocument:
-    """`document` itself, or a plain mapping of the normalized document validated into one
-    (raises pydantic.ValidationError, a ValueError, when it is not a catalog)."""
+# Where a part holds other parts: (model, key) -> the model of its items.
+_PARTS: dict[tuple[type[BaseModel], str], type[BaseModel]] = {
+    (CatalogDocument, "categories"): Category,
+    (CatalogDocument, "technologies"): Technology,
+    (CatalogDocument, "projects"): Project,
+    (CatalogDocument, "questions"): Question,
+    (Technology, "prerequisites"): Prerequisite,
+    (Technology, "resources"): Resource,
+    (Question, "show_if"): ShowIf,
+    (Question, "choices"): Choice,
+    (Choice, "recommends"): Recommendation,
+}
+
+
+def as_document(document: CatalogDocument | Mapping) -> CatalogDocument:
+    """`document` itself, or the plain data of a normalized document (docs/catalog-document.md)
+    as one, built without validation (`model_construct`): for data already checked, or made to
+    be written out as it is. Validate untrusted data with catalog.validation instead."""
     if isinstance(document, CatalogDocument):
         return document
-    return CatalogDocument.model_validate(document)
+    return _constructed(CatalogDocument, document)
+
+
+def _constructed(model: type[BaseModel], data: Mapping) -> BaseModel:
+    values = {}
+    for key, value in data.items():
+        part = _PARTS.get((model, key))
+        if isinstance(value, list | tuple):
+            value = tuple(_part(part, item) for item in value)
+        elif isinstance(value, Mapping) and part is not None:
+            value = _constructed(part, value)
+        values[key] = value
+    return model.model_construct(**values)
+
+
+def _part(model: type[BaseModel] | None, item: object) -> object:
+    if model is Prerequisite and isinstance(item, str):
+        item = {"technology": item}
+    return _constructed(model, item) if model is not None and isinstance(item, Mapping) else item
 
 
 def keys_of(model: type[BaseModel]) -> tuple[str, ...]:

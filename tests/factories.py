@@ -195,7 +195,7 @@ def shipped_catalog_size() -> int:
     from catalog.validation import parse_catalog
 
     shipped = parse_catalog((settings.BASE_DIR / "fixtures" / "catalog.yaml").read_bytes())
-    return len(shipped["technologies"])
+    return len(shipped.technologies)
 
 
 def make_chain_document() -> dict:

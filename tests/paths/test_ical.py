@@ -99,7 +99,7 @@ def test_step_days(hours, per_week, days):
 def test_the_schedule_runs_from_today_and_leaves_out_finished_steps(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)  # web 10, scripting 5, webfw 30
     plan = schedule(path.snapshot, {}, today=TODAY)
-    assert [(item.step["technology"], item.start, item.days) for item in plan] == [
+    assert [(item.step.technology, item.start, item.days) for item in plan] == [
         ("web", TODAY, 18),
         ("scripting", TODAY + timedelta(days=18), 9),
         ("webfw", TODAY + timedelta(days=27), 53),
@@ -107,7 +107,7 @@ def test_the_schedule_runs_from_today_and_leaves_out_finished_steps(small_catalo
     assert finish_date(path.snapshot, {}, today=TODAY) == TODAY + timedelta(days=79)
     statuses = {"web": "done", "scripting": "skipped", "webfw": "doing"}
     [only] = schedule(path.snapshot, statuses, today=TODAY)
-    assert (only.step["technology"], only.start, only.number) == ("webfw", TODAY, 3)
+    assert (only.step.technology, only.start, only.number) == ("webfw", TODAY, 3)
     everything = {"web": "done", "scripting": "done", "webfw": "skipped"}
     assert finish_date(path.snapshot, everything, today=TODAY) is None
 
