@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -227,8 +228,9 @@ class Question(_Schema):
         """True when the question takes exactly one choice."""
         return self.kind == "single"
 
-    @property
+    @cached_property
     def choice_slugs(self) -> tuple[str, ...]:
+        """The choices' slugs, in order (worked out once: answers are checked against them)."""
         return tuple(choice.slug for choice in self.choices)
 
 

@@ -52,12 +52,10 @@ def catalog_from_document(document: CatalogDocument | dict) -> PlannerCatalog:
         question_by_slug=MappingProxyType(
             {question.slug: question for question in document.questions}
         ),
-        position=MappingProxyType(
-            {technology.slug: index for index, technology in enumerate(document.technologies)}
-        ),
-        rank=MappingProxyType(
-            {slug: index for index, slug in enumerate(graph.topological_order(edges))}
-        ),
+        # Plain dicts, read-only by convention: the planner's sort keys look them up per step,
+        # and a mappingproxy lookup costs twice a dict's.
+        position={technology.slug: index for index, technology in enumerate(document.technologies)},
+        rank={slug: index for index, slug in enumerate(graph.topological_order(edges))},
         projects_by_technology=MappingProxyType(
             {slug: tuple(indexes) for slug, indexes in projects_by_technology.items()}
         ),
