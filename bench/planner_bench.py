@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from catalog.document import CatalogDocument  # noqa: E402
 from catalog.generator import generate_document  # noqa: E402
 from paths.api_json import plan_to_api, validate_answers  # noqa: E402
 from paths.planner import (  # noqa: E402
@@ -51,7 +52,7 @@ def median_ms(function: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings) * 1000
 
 
-def bench(label: str, document: dict, repeat: int) -> None:
+def bench(label: str, document: CatalogDocument | dict, repeat: int) -> None:
     start = time.perf_counter()
     catalog = catalog_from_document(document)
     build_ms = (time.perf_counter() - start) * 1000
@@ -68,7 +69,7 @@ def bench(label: str, document: dict, repeat: int) -> None:
     )
 
 
-def default_document() -> dict | None:
+def default_document() -> CatalogDocument | None:
     path = ROOT / "fixtures" / "catalog.yaml"
     try:
         from catalog.validation import parse_catalog

@@ -66,7 +66,7 @@ from catalog.selectors import catalog_document
 from paths.services import learner_create, path_create
 from tests.factories import first_choice_answers
 
-_, document = catalog_document()
+document = catalog_document()[1].model_dump(mode="json")
 learner = learner_create()
 path = path_create(learner=learner, answers=first_choice_answers(document), known=[],
                    hours_per_week=5)
@@ -215,7 +215,7 @@ import json
 from catalog.selectors import catalog_document
 from tests.factories import first_choice_answers
 
-_, document = catalog_document()
+document = catalog_document()[1].model_dump(mode="json")
 print(json.dumps(first_choice_answers(document)))
 """
 

@@ -50,7 +50,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from catalog.selectors import catalog_document
 from paths.services import learner_create
 from tests.factories import first_choice_answers, make_path
-_, document = catalog_document()
+document = catalog_document()[1].model_dump(mode="json")
 learner = learner_create()
 answers = first_choice_answers(document)
 path = make_path(learner=learner, answers=answers)

@@ -13,6 +13,8 @@ curator-worded messages is catalog/validation.py's.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -221,6 +223,16 @@ class Question(_Schema):
     show_if: ShowIf | None = None
     choices: _tuple(Choice, min_length=1)
 
+    @property
+    def is_single(self) -> bool:
+        """True when the question takes exactly one choice."""
+        return self.kind == "single"
+
+    @cached_property
+    def choice_slugs(self) -> tuple[str, ...]:
+        """The choices' slugs, in order (worked out once: answers are checked against them)."""
+        return tuple(choice.slug for choice in self.choices)
+
 
 class CatalogDocument(_Schema):
     version: Literal[1]
@@ -228,6 +240,47 @@ class CatalogDocument(_Schema):
     technologies: _tuple(Technology)
     projects: _tuple(Project) = ()
     questions: _tuple(Question) = ()
+
+
+# Where a part holds other parts: (model, key) -> the model of its items.
+_PARTS: dict[tuple[type[BaseModel], str], type[BaseModel]] = {
+    (CatalogDocument, "categories"): Category,
+    (CatalogDocument, "technologies"): Technology,
+    (CatalogDocument, "projects"): Project,
+    (CatalogDocument, "questions"): Question,
+    (Technology, "prerequisites"): Prerequisite,
+    (Technology, "resources"): Resource,
+    (Question, "show_if"): ShowIf,
+    (Question, "choices"): Choice,
+    (Choice, "recommends"): Recommendation,
+}
+
+
+def as_document(document: CatalogDocument | Mapping) -> CatalogDocument:
+    """`document` itself, or the plain data of a normalized document (docs/catalog-document.md)
+    as one, built without validation (`model_construct`): for data already checked, or made to
+    be written out as it is. Validate untrusted data with catalog.validation instead."""
+    if isinstance(document, CatalogDocument):
+        return document
+    return _constructed(CatalogDocument, document)
+
+
+def _constructed(model: type[BaseModel], data: Mapping) -> BaseModel:
+    values = {}
+    for key, value in data.items():
+        part = _PARTS.get((model, key))
+        if isinstance(value, list | tuple):
+            value = tuple(_part(part, item) for item in value)
+        elif isinstance(value, Mapping) and part is not None:
+            value = _constructed(part, value)
+        values[key] = value
+    return model.model_construct(**values)
+
+
+def _part(model: type[BaseModel] | None, item: object) -> object:
+    if model is Prerequisite and isinstance(item, str):
+        item = {"technology": item}
+    return _constructed(model, item) if model is not None and isinstance(item, Mapping) else item
 
 
 def keys_of(model: type[BaseModel]) -> tuple[str, ...]:

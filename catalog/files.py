@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from catalog.document import CatalogDocument
 from catalog.schema_errors import CatalogInvalid, SchemaError
 from catalog.validation import parse_catalog
 from catalog.yaml_reader import MAX_BYTES
 
 
-def read_catalog_file(path: str | Path) -> dict:
+def read_catalog_file(path: str | Path) -> CatalogDocument:
     """Parse and validate a catalog file; raise CatalogInvalid with every error."""
     path = Path(path)
     name = str(path)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count
 
+from catalog import document as schema
 from catalog import graph
 from catalog.models import (
     Alternative,
@@ -41,14 +42,19 @@ def home_categories() -> list[Category]:
     )
 
 
-def build_document() -> dict:
-    """The whole catalog as the normalized document (docs/catalog-document.md)."""
-    categories = [
-        {"slug": slug, "name": name, "summary": summary}
+def build_document() -> schema.CatalogDocument:
+    """The whole catalog as the catalog document (catalog/document.py, docs/catalog-document.md).
+
+    Built with `model_construct`: the rows were validated on the way in, and a page must not
+    fail because an admin edit left a value the schema would refuse (the pages make such
+    values harmless themselves, e.g. a homepage that is not a web address is no link).
+    """
+    categories = tuple(
+        schema.Category.model_construct(slug=slug, name=name, summary=summary)
         for slug, name, summary in Category.objects.order_by(*DISPLAY_ORDER).values_list(
             "slug", "name", "summary"
         )
-    ]
+    )
     tech_rows = list(
         Technology.objects.order_by(*DISPLAY_ORDER).values_list(
             "id",
@@ -71,11 +77,13 @@ def build_document() -> dict:
     ).values_list("technology_id", "category__slug"):
         categories_of[tech_id].append(category_slug)
 
-    prerequisites_of: dict[int, list[dict]] = defaultdict(list)
+    prerequisites_of: dict[int, list[schema.Prerequisite]] = defaultdict(list)
     for tech_id, requires_id, why in Prerequisite.objects.order_by(
         "technology_id", "position", "id"
     ).values_list("technology_id", "requires_id", "why"):
-        prerequisites_of[tech_id].append({"technology": slug_of[requires_id], "why": why})
+        prerequisites_of[tech_id].append(
+            schema.Prerequisite.model_construct(technology=slug_of[requires_id], why=why)
+        )
 
     alternatives_of: dict[int, list[str]] = defaultdict(list)
     for tech_id, alternative_id in Alternative.objects.order_by(
@@ -83,28 +91,30 @@ def build_document() -> dict:
     ).values_list("technology_id", "alternative_id"):
         alternatives_of[tech_id].append(slug_of[alternative_id])
 
-    resources_of: dict[int, list[dict]] = defaultdict(list)
+    resources_of: dict[int, list[schema.Resource]] = defaultdict(list)
     for tech_id, title, url, kind in Resource.objects.order_by(
         "technology_id", "position", "id"
     ).values_list("technology_id", "title", "url", "kind"):
-        resources_of[tech_id].append({"title": title, "url": url, "kind": kind})
+        resources_of[tech_id].append(
+            schema.Resource.model_construct(title=title, url=url, kind=kind)
+        )
 
-    technologies = [
-        {
-            "slug": slug,
-            "name": name,
-            "kind": kind,
-            "level": level,
-            "categories": categories_of[tech_id],
-            "summary": summary,
-            "highlights": list(highlights or []),
-            "checkpoints": list(checkpoints or []),
-            "effort_hours": effort_hours,
-            "prerequisites": prerequisites_of[tech_id],
-            "alternatives": alternatives_of[tech_id],
-            "homepage": homepage,
-            "resources": resources_of[tech_id],
-        }
+    technologies = tuple(
+        schema.Technology.model_construct(
+            slug=slug,
+            name=name,
+            kind=kind,
+            level=level,
+            categories=tuple(categories_of[tech_id]),
+            summary=summary,
+            highlights=tuple(highlights or ()),
+            checkpoints=tuple(checkpoints or ()),
+            effort_hours=effort_hours,
+            prerequisites=tuple(prerequisites_of[tech_id]),
+            alternatives=tuple(alternatives_of[tech_id]),
+            homepage=homepage,
+            resources=tuple(resources_of[tech_id]),
+        )
         for (
             tech_id,
             slug,
@@ -117,19 +127,21 @@ def build_document() -> dict:
             effort_hours,
             homepage,
         ) in tech_rows
-    ]
+    )
 
     uses_of: dict[int, list[str]] = defaultdict(list)
     for project_id, tech_id in ProjectUse.objects.order_by(
         "project_id", "position", "id"
     ).values_list("project_id", "technology_id"):
         uses_of[project_id].append(slug_of[tech_id])
-    projects = [
-        {"slug": slug, "title": title, "brief": brief, "uses": uses_of[project_id]}
+    projects = tuple(
+        schema.Project.model_construct(
+            slug=slug, title=title, brief=brief, uses=tuple(uses_of[project_id])
+        )
         for project_id, slug, title, brief in Project.objects.order_by(*DISPLAY_ORDER).values_list(
             "id", "slug", "title", "brief"
         )
-    ]
+    )
 
     question_rows = list(
         Question.objects.order_by(*DISPLAY_ORDER).values_list(
@@ -148,53 +160,57 @@ def build_document() -> dict:
         "question_id", "choice__position", "choice_id"
     ).values_list("question_id", "choice_id"):
         any_of[question_id].append(choice_slug_of[choice_id])
-    recommends_of: dict[int, list[dict]] = defaultdict(list)
+    recommends_of: dict[int, list[schema.Recommendation]] = defaultdict(list)
     for choice_id, tech_id, weight, because in Recommendation.objects.order_by(
         "choice_id", "position", "id"
     ).values_list("choice_id", "technology_id", "weight", "because"):
         recommends_of[choice_id].append(
-            {"technology": slug_of[tech_id], "weight": weight, "because": because}
+            schema.Recommendation.model_construct(
+                technology=slug_of[tech_id], weight=weight, because=because
+            )
         )
     knows_of: dict[int, list[str]] = defaultdict(list)
     for choice_id, tech_id in Choice.knows.through.objects.order_by(
         "choice_id", "technology__position", "technology__slug", "technology_id"
     ).values_list("choice_id", "technology_id"):
         knows_of[choice_id].append(slug_of[tech_id])
-    choices_of: dict[int, list[dict]] = defaultdict(list)
+    choices_of: dict[int, list[schema.Choice]] = defaultdict(list)
     for choice_id, question_id, slug, label in choice_rows:
         choices_of[question_id].append(
-            {
-                "slug": slug,
-                "label": label,
-                "recommends": recommends_of[choice_id],
-                "knows": knows_of[choice_id],
-            }
+            schema.Choice.model_construct(
+                slug=slug,
+                label=label,
+                recommends=tuple(recommends_of[choice_id]),
+                knows=tuple(knows_of[choice_id]),
+            )
         )
-    questions = [
-        {
-            "slug": slug,
-            "prompt": prompt,
-            "help": help_text,
-            "kind": kind,
-            "show_if": (
-                {"question": question_slug_of[show_if_id], "any_of": any_of[question_id]}
+    questions = tuple(
+        schema.Question.model_construct(
+            slug=slug,
+            prompt=prompt,
+            help=help_text,
+            kind=kind,
+            show_if=(
+                schema.ShowIf.model_construct(
+                    question=question_slug_of[show_if_id], any_of=tuple(any_of[question_id])
+                )
                 if show_if_id is not None
                 else None
             ),
-            "choices": choices_of[question_id],
-        }
+            choices=tuple(choices_of[question_id]),
+        )
         for question_id, slug, prompt, help_text, kind, show_if_id in question_rows
-    ]
-    return {
-        "version": 1,
-        "categories": categories,
-        "technologies": technologies,
-        "projects": projects,
-        "questions": questions,
-    }
+    )
+    return schema.CatalogDocument.model_construct(
+        version=1,
+        categories=categories,
+        technologies=technologies,
+        projects=projects,
+        questions=questions,
+    )
 
 
-def catalog_document() -> tuple[int, dict]:
+def catalog_document() -> tuple[int, schema.CatalogDocument]:
     """The catalog version and its document, cached per version in the shared cache."""
     version, _ = current_version()
     key = f"catalog:document:{version}"
@@ -235,35 +251,32 @@ class ResourceGroup:
 
 @dataclass(frozen=True)
 class BrowseProject:
-    slug: str
-    title: str
-    brief: str
-    uses: tuple[TechnologyLink, ...]
+    """A project of the catalog document (`entry`) with links to the technologies it uses."""
+
+    entry: schema.Project
+    use_links: tuple[TechnologyLink, ...]
 
 
 @dataclass(frozen=True)
 class BrowseTechnology:
-    """What the catalog pages show of one technology."""
+    """A technology of the catalog document (`entry`, as it is) and what the catalog pages
+    derive from it: its address, labels, first sentence, links and resource groups."""
 
-    slug: str
-    name: str
+    entry: schema.Technology
     url: str
-    kind: str
     kind_label: str
-    level: str
     level_label: str
-    summary: str
     one_line: str
-    highlights: tuple[str, ...]
-    checkpoints: tuple[str, ...]
-    effort_hours: int
-    homepage: str  # "" unless an http(s) address
-    categories: tuple[str, ...]
-    prerequisites: tuple[TechnologyLink, ...]
-    alternatives: tuple[TechnologyLink, ...]
+    prerequisite_links: tuple[TechnologyLink, ...]
+    alternative_links: tuple[TechnologyLink, ...]
     resource_groups: tuple[ResourceGroup, ...]
     position: int
     depth: int  # the longest prerequisite chain below it: 0 for a starting point
+
+    @property
+    def homepage(self) -> str:
+        """The homepage when it is an http(s) address, else ""."""
+        return web_address(self.entry.homepage)
 
     @property
     def homepage_label(self) -> str:
@@ -273,9 +286,9 @@ class BrowseTechnology:
 
 @dataclass(frozen=True)
 class BrowseCategory:
-    slug: str
-    name: str
-    summary: str
+    """A category of the catalog document (`entry`) with its address and its technologies."""
+
+    entry: schema.Category
     url: str
     technologies: tuple[str, ...]  # slugs, foundations first
 
@@ -321,19 +334,18 @@ class BrowseCatalog:
     from zero, the diagram) is done on first use and kept for the life of the version.
     """
 
-    def __init__(self, document: dict, *, version_key: str) -> None:
+    def __init__(self, document: schema.CatalogDocument, *, version_key: str) -> None:
         from django.urls import reverse
 
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
         from catalog.search import SearchEntry
 
         self.version_key = version_key
-        raw = document["technologies"]
-        urls = {t["slug"]: reverse("catalog:technology-detail", args=[t["slug"]]) for t in raw}
-        names = {t["slug"]: t["name"] for t in raw}
+        raw = document.technologies
+        urls = {t.slug: reverse("catalog:technology-detail", args=[t.slug]) for t in raw}
+        names = {t.slug: t.name for t in raw}
         self.prerequisite_slugs = {
-            t["slug"]: [p["technology"] for p in t["prerequisites"] if p["technology"] in names]
-            for t in raw
+            t.slug: [p.technology for p in t.prerequisites if p.technology in names] for t in raw
         }
         self.names = names
         depth = graph.depth(self.prerequisite_slugs)
@@ -346,37 +358,26 @@ class BrowseCatalog:
 
         self.technologies: dict[str, BrowseTechnology] = {}
         for position, technology in enumerate(raw):
-            slug = technology["slug"]
+            slug = technology.slug
             grouped: dict[str, list[BrowseResource]] = {}
-            for resource in technology["resources"]:
-                grouped.setdefault(resource["kind"], []).append(
+            for resource in technology.resources:
+                grouped.setdefault(resource.kind, []).append(
                     BrowseResource(
-                        title=resource["title"],
-                        url=web_address(resource["url"]),
-                        kind=resource["kind"],
+                        title=resource.title, url=web_address(resource.url), kind=resource.kind
                     )
                 )
             self.technologies[slug] = BrowseTechnology(
-                slug=slug,
-                name=technology["name"],
+                entry=technology,
                 url=urls[slug],
-                kind=technology["kind"],
-                kind_label=kind_labels.get(technology["kind"], technology["kind"]),
-                level=technology["level"],
-                level_label=level_labels.get(technology["level"], technology["level"]),
-                summary=technology["summary"],
-                one_line=one_line(technology["summary"]),
-                highlights=tuple(technology["highlights"]),
-                checkpoints=tuple(technology["checkpoints"]),
-                effort_hours=technology["effort_hours"],
-                homepage=web_address(technology["homepage"]),
-                categories=tuple(technology["categories"]),
-                prerequisites=tuple(
-                    link(p["technology"], p["why"])
-                    for p in technology["prerequisites"]
-                    if p["technology"] in names
+                kind_label=kind_labels.get(technology.kind, technology.kind),
+                level_label=level_labels.get(technology.level, technology.level),
+                one_line=one_line(technology.summary),
+                prerequisite_links=tuple(
+                    link(p.technology, p.why)
+                    for p in technology.prerequisites
+                    if p.technology in names
                 ),
-                alternatives=tuple(link(s) for s in technology["alternatives"] if s in names),
+                alternative_links=tuple(link(s) for s in technology.alternatives if s in names),
                 resource_groups=tuple(
                     ResourceGroup(
                         kind=kind,
@@ -397,11 +398,11 @@ class BrowseCatalog:
                 sorted(slugs, key=lambda s: (technologies[s].depth, technologies[s].position))
             )
 
-        members: dict[str, list[str]] = {c["slug"]: [] for c in document["categories"]}
+        members: dict[str, list[str]] = {c.slug: [] for c in document.categories}
         self.uncategorized: tuple[str, ...] = ()
         loose = []
         for slug, technology in self.technologies.items():
-            placed = [c for c in technology.categories if c in members]
+            placed = [c for c in technology.entry.categories if c in members]
             for category in placed:
                 members[category].append(slug)
             if not placed:
@@ -409,20 +410,18 @@ class BrowseCatalog:
         self.uncategorized = foundations_first(loose)
         self.categories = tuple(
             BrowseCategory(
-                slug=c["slug"],
-                name=c["name"],
-                summary=c["summary"],
-                url=reverse("catalog:category-detail", args=[c["slug"]]),
-                technologies=foundations_first(members[c["slug"]]),
+                entry=c,
+                url=reverse("catalog:category-detail", args=[c.slug]),
+                technologies=foundations_first(members[c.slug]),
             )
-            for c in document["categories"]
+            for c in document.categories
         )
-        self.category_by_slug = {category.slug: category for category in self.categories}
+        self.category_by_slug = {category.entry.slug: category for category in self.categories}
 
         why = {
-            (technology.slug, prerequisite.slug): prerequisite.why
-            for technology in self.technologies.values()
-            for prerequisite in technology.prerequisites
+            (slug, prerequisite.slug): prerequisite.why
+            for slug, technology in self.technologies.items()
+            for prerequisite in technology.prerequisite_links
         }
         self.unlocks = {
             slug: tuple(link(dependent, why[dependent, slug]) for dependent in dependents)
@@ -430,14 +429,11 @@ class BrowseCatalog:
         }
 
         projects: dict[str, list[BrowseProject]] = {slug: [] for slug in self.technologies}
-        for project in document["projects"]:
+        for project in document.projects:
             entry = BrowseProject(
-                slug=project["slug"],
-                title=project["title"],
-                brief=project["brief"],
-                uses=tuple(link(s) for s in project["uses"] if s in names),
+                entry=project, use_links=tuple(link(s) for s in project.uses if s in names)
             )
-            for used in entry.uses:
+            for used in entry.use_links:
                 projects[used.slug].append(entry)
         self.projects = {slug: tuple(items) for slug, items in projects.items()}
 
@@ -445,10 +441,10 @@ class BrowseCatalog:
         self.levels = tuple(level_labels.items())
         self.search_entries = tuple(
             SearchEntry.build(
-                slug=t.slug,
-                name=t.name,
-                summary=t.summary,
-                highlights=t.highlights,
+                slug=t.entry.slug,
+                name=t.entry.name,
+                summary=t.entry.summary,
+                highlights=t.entry.highlights,
                 position=t.position,
             )
             for t in self.technologies.values()
@@ -483,7 +479,8 @@ class BrowseCatalog:
         return [
             technology
             for technology in (self.technologies[slug] for slug in slugs)
-            if (not kind or technology.kind == kind) and (not level or technology.level == level)
+            if (not kind or technology.entry.kind == kind)
+            and (not level or technology.entry.level == level)
         ]
 
     def groups(self, *, kind: str = "", level: str = "") -> list[tuple]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 
+from catalog.document import CatalogDocument
 from catalog.models import (
     Alternative,
     Category,
@@ -88,8 +89,10 @@ def _diff(
     return report, dirty
 
 
-def catalog_load(*, document: dict, prune: bool = False, dry_run: bool = False) -> LoadReport:
-    """Upsert a validated, normalized document by slug, all or nothing.
+def catalog_load(
+    *, document: CatalogDocument | dict, prune: bool = False, dry_run: bool = False
+) -> LoadReport:
+    """Upsert a validated catalog document (or its plain data) by slug, all or nothing.
 
     With `prune`, rows the document no longer has are deleted. With `dry_run`, nothing is
     written and the report says what would change.
@@ -98,7 +101,10 @@ def catalog_load(*, document: dict, prune: bool = False, dry_run: bool = False) 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK_KEY])
-        current = build_document()
+        # The loader compares and writes plain data: the document's JSON shape.
+        if isinstance(document, CatalogDocument):
+            document = document.model_dump(mode="json")
+        current = build_document().model_dump(mode="json")
         reports: dict[str, SectionReport] = {}
         dirty: dict[str, set[str]] = {}
         for section in SECTIONS:

@@ -1,9 +1,9 @@
-"""Checking a catalog: YAML text or plain data in, the normalized document or every error out.
+"""Checking a catalog: YAML text or plain data in, the catalog document or every error out.
 
 No Django. ``parse_catalog`` reads YAML (catalog/yaml_reader.py), checks its shape against the
 pydantic models of catalog/document.py and what refers to what (catalog/references.py), and
-returns the normalized document of docs/catalog-document.md (the validated model dumped into
-plain dicts and lists), or raises ``CatalogInvalid`` with every error of the file at once.
+returns the validated ``CatalogDocument`` (docs/catalog-document.md), or raises
+``CatalogInvalid`` with every error of the file at once.
 pydantic's errors are put into the curator's words here: each names the file, the line (from
 the reader's marks, through pydantic's ``loc``), the place (``technologies[3].kind``) and what
 is wrong, with "did you mean" for unknown keys and values.
@@ -49,8 +49,8 @@ _NOUNS = {
 }
 
 
-def parse_catalog(source: str | bytes, *, filename: str = "<catalog>") -> dict:
-    """Parse and validate a YAML catalog; return the normalized document.
+def parse_catalog(source: str | bytes, *, filename: str = "<catalog>") -> CatalogDocument:
+    """Parse and validate a YAML catalog; return the catalog document.
 
     Raises ``CatalogInvalid`` listing every error of the file.
     """
@@ -65,10 +65,10 @@ def parse_catalog(source: str | bytes, *, filename: str = "<catalog>") -> dict:
 
 def validate_document(
     data: object, *, filename: str = "<catalog>", marks: Marks | None = None
-) -> tuple[dict | None, list[SchemaError]]:
+) -> tuple[CatalogDocument | None, list[SchemaError]]:
     """Validate plain data (dicts, lists, str, int) against schema version 1.
 
-    Returns ``(document, [])`` with the normalized document when valid, else
+    Returns ``(document, [])`` with the catalog document when valid, else
     ``(None, errors)`` sorted by line then place. With ``marks`` (place → line)
     every error carries a line; without, lines are None.
     """
@@ -78,7 +78,7 @@ def validate_document(
 
 def _validate(
     data: object, filename: str, marks: Marks | None, quiet: typing.Iterable[Path]
-) -> tuple[dict | None, list[SchemaError]]:
+) -> tuple[CatalogDocument | None, list[SchemaError]]:
     report = Reporter(filename, marks, quiet=quiet)
     if data is None:
         report.error((), "the catalog is empty; it starts with 'version: 1'")
@@ -108,7 +108,7 @@ def _validate(
     check_references(data, report)
     if report.errors or document is None:
         return None, report.errors
-    return document.model_dump(mode="json"), []
+    return document, []
 
 
 # --- pydantic's errors in the curator's words -----------------------------------------------

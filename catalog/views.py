@@ -113,7 +113,7 @@ def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
         if filters.query:
             return _search_context(catalog, filters)
         groups = catalog.groups(kind=filters.kind, level=filters.level)
-        shown = {technology.slug for _, technologies in groups for technology in technologies}
+        shown = {technology.entry.slug for _, technologies in groups for technology in technologies}
         return {"groups": groups, "total": len(shown)}
 
     catalog, filters = browse_catalog(current_version()), _filters(request)
@@ -139,7 +139,7 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return {
             "category": category,
             "technologies": technologies,
-            "total_hours": sum(technology.effort_hours for technology in technologies),
+            "total_hours": sum(technology.entry.effort_hours for technology in technologies),
         }
 
     return _catalog_page(request, catalog, "catalog/category_detail.html", context)
@@ -158,7 +158,7 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "technology": technology,
             "categories": [
                 catalog.category_by_slug[category]
-                for category in technology.categories
+                for category in technology.entry.categories
                 if category in catalog.category_by_slug
             ],
             "chain": catalog.chain(slug),

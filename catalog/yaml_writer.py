@@ -1,4 +1,4 @@
-"""Writing a normalized catalog document as canonical schema-version-1 YAML (the exports)."""
+"""Writing the catalog document as canonical schema-version-1 YAML (the exports)."""
 
 from __future__ import annotations
 
@@ -6,37 +6,53 @@ import sys
 
 import yaml
 
-from catalog.document import CATEGORY_KEYS, RECOMMENDATION_KEYS, RESOURCE_KEYS
+from catalog.document import (
+    CATEGORY_KEYS,
+    RECOMMENDATION_KEYS,
+    RESOURCE_KEYS,
+    CatalogDocument,
+    Category,
+    Choice,
+    Project,
+    Question,
+    Technology,
+    as_document,
+)
 
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def dump_catalog(document: dict) -> str:
-    """Write a normalized document as canonical schema-version-1 YAML.
+def dump_catalog(document: CatalogDocument | dict) -> str:
+    """Write a catalog document as canonical schema-version-1 YAML.
 
     Keys come in DESIGN.md's order, empty optional keys are left out, a
     prerequisite without a reason is a bare slug, and slug lists use flow style.
+    A plain mapping is validated into the document first (catalog.document.as_document).
     """
-    out: dict = {
-        "version": 1,
-        "categories": [_dump_category(category) for category in document.get("categories", [])],
-        "technologies": [
-            _dump_technology(technology) for technology in document.get("technologies", [])
-        ],
-    }
-    if document.get("projects"):
-        out["projects"] = [_dump_project(project) for project in document["projects"]]
-    if document.get("questions"):
-        out["questions"] = [_dump_question(question) for question in document["questions"]]
     return yaml.dump(
-        out,
+        canonical(as_document(document)),
         Dumper=_CatalogDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=sys.maxsize,  # never fold long lines
     )
+
+
+def canonical(document: CatalogDocument) -> dict:
+    """The document as the YAML export and /api/catalog write it: plain data in the schema's
+    key order, empty optional keys left out, a prerequisite without a reason a bare slug."""
+    out: dict = {
+        "version": 1,
+        "categories": [_dump_category(category) for category in document.categories],
+        "technologies": [_dump_technology(technology) for technology in document.technologies],
+    }
+    if document.projects:
+        out["projects"] = [_dump_project(project) for project in document.projects]
+    if document.questions:
+        out["questions"] = [_dump_question(question) for question in document.questions]
+    return out
 
 
 class _Flow(list):
@@ -77,35 +93,35 @@ def _without_empty(mapping: dict, optional: tuple[str, ...]) -> dict:
     return {key: value for key, value in mapping.items() if key not in optional or value}
 
 
-def _dump_category(category: dict) -> dict:
-    return {key: category[key] for key in CATEGORY_KEYS}
+def _dump_category(category: Category) -> dict:
+    return {key: getattr(category, key) for key in CATEGORY_KEYS}
 
 
-def _dump_technology(technology: dict) -> dict:
+def _dump_technology(technology: Technology) -> dict:
     prerequisites: list = [
-        {"technology": prerequisite["technology"], "why": prerequisite["why"]}
-        if prerequisite.get("why")
-        else prerequisite["technology"]
-        for prerequisite in technology.get("prerequisites", [])
+        {"technology": prerequisite.technology, "why": prerequisite.why}
+        if prerequisite.why
+        else prerequisite.technology
+        for prerequisite in technology.prerequisites
     ]
     if all(isinstance(prerequisite, str) for prerequisite in prerequisites):
         prerequisites = _Flow(prerequisites)
     out = {
-        "slug": technology["slug"],
-        "name": technology["name"],
-        "kind": technology["kind"],
-        "level": technology["level"],
-        "categories": _Flow(technology["categories"]),
-        "summary": technology["summary"],
-        "highlights": list(technology.get("highlights", [])),
-        "checkpoints": list(technology.get("checkpoints", [])),
-        "effort_hours": technology["effort_hours"],
+        "slug": technology.slug,
+        "name": technology.name,
+        "kind": technology.kind,
+        "level": technology.level,
+        "categories": _Flow(technology.categories),
+        "summary": technology.summary,
+        "highlights": list(technology.highlights),
+        "checkpoints": list(technology.checkpoints),
+        "effort_hours": technology.effort_hours,
         "prerequisites": prerequisites,
-        "alternatives": _Flow(technology.get("alternatives", [])),
-        "homepage": technology.get("homepage", ""),
+        "alternatives": _Flow(technology.alternatives),
+        "homepage": technology.homepage,
         "resources": [
-            {key: resource[key] for key in RESOURCE_KEYS}
-            for resource in technology.get("resources", [])
+            {key: getattr(resource, key) for key in RESOURCE_KEYS}
+            for resource in technology.resources
         ],
     }
     return _without_empty(
@@ -114,37 +130,36 @@ def _dump_technology(technology: dict) -> dict:
     )
 
 
-def _dump_project(project: dict) -> dict:
+def _dump_project(project: Project) -> dict:
     return {
-        "slug": project["slug"],
-        "title": project["title"],
-        "brief": project["brief"],
-        "uses": _Flow(project["uses"]),
+        "slug": project.slug,
+        "title": project.title,
+        "brief": project.brief,
+        "uses": _Flow(project.uses),
     }
 
 
-def _dump_question(question: dict) -> dict:
-    show_if = question.get("show_if")
+def _dump_question(question: Question) -> dict:
+    show_if = question.show_if
     out = {
-        "slug": question["slug"],
-        "prompt": question["prompt"],
-        "help": question.get("help", ""),
-        "kind": question["kind"],
-        "show_if": show_if
-        and {"question": show_if["question"], "any_of": _Flow(show_if["any_of"])},
-        "choices": [_dump_choice(choice) for choice in question["choices"]],
+        "slug": question.slug,
+        "prompt": question.prompt,
+        "help": question.help,
+        "kind": question.kind,
+        "show_if": show_if and {"question": show_if.question, "any_of": _Flow(show_if.any_of)},
+        "choices": [_dump_choice(choice) for choice in question.choices],
     }
     return _without_empty(out, ("help", "show_if"))
 
 
-def _dump_choice(choice: dict) -> dict:
+def _dump_choice(choice: Choice) -> dict:
     out = {
-        "slug": choice["slug"],
-        "label": choice["label"],
+        "slug": choice.slug,
+        "label": choice.label,
         "recommends": [
-            {key: recommendation[key] for key in RECOMMENDATION_KEYS}
-            for recommendation in choice.get("recommends", [])
+            {key: getattr(recommendation, key) for key in RECOMMENDATION_KEYS}
+            for recommendation in choice.recommends
         ],
-        "knows": _Flow(choice.get("knows", [])),
+        "knows": _Flow(choice.knows),
     }
     return _without_empty(out, ("recommends", "knows"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import yaml
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
@@ -19,14 +18,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from catalog.selectors import catalog_document
 from catalog.versioning import current_version
-from catalog.yaml_writer import dump_catalog
+from catalog.yaml_writer import canonical
 from paths.api_json import plan_to_api, validate_answers
 from paths.catalog_cache import get_planner_catalog
 from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan
 
 FIELDS = ("answers", "known", "goals", "hours_per_week")
 MAX_UNKNOWN_FIELDS = 20
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _errors(errors: dict[str, list[str]], *, status: int = 400) -> JsonResponse:
@@ -52,8 +50,7 @@ def catalog_json() -> tuple[str, bytes]:
     body = cache.get(key)
     if body is None:
         document_version, document = catalog_document()
-        canonical = yaml.load(dump_catalog(document), Loader=_YAML_LOADER)
-        body = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(canonical(document), ensure_ascii=False, separators=(",", ":")).encode()
         if document_version == version:
             cache.set(key, body, timeout=24 * 3600)
     return etag, body

@@ -9,9 +9,7 @@ a database that starts again from version 1 (a restore, a test) is never served 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from catalog.selectors import catalog_document
 from catalog.versioning import current_version
@@ -20,11 +18,10 @@ from paths.planner import PlannerCatalog, catalog_from_document
 
 @dataclass(frozen=True, slots=True)
 class CatalogBundle:
-    """One catalog version: the planner's catalog and the document's technology entries."""
+    """One catalog version and its planner catalog (which holds the catalog document)."""
 
     version: int
     planner: PlannerCatalog
-    technology_documents: Mapping[str, dict]  # slug → the normalized technology entry
 
 
 _lock = threading.Lock()
@@ -40,13 +37,7 @@ def get_catalog_bundle() -> CatalogBundle:
     if latest is not None and latest[0] == key:
         return latest[1]
     document_version, document = catalog_document()
-    bundle = CatalogBundle(
-        version=document_version,
-        planner=catalog_from_document(document),
-        technology_documents=MappingProxyType(
-            {technology["slug"]: technology for technology in document["technologies"]}
-        ),
-    )
+    bundle = CatalogBundle(version=document_version, planner=catalog_from_document(document))
     # Only remember a bundle whose document matches the version read above (no edit between).
     if document_version == version:
         with _lock:

@@ -11,8 +11,10 @@ and the colours follow the light or dark theme.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from paths.snapshots import SavedStep, Snapshot, read_snapshot
 
 NODE_WIDTH = 184
 NODE_HEIGHT = 46
@@ -94,21 +96,22 @@ def _column_x(column: int) -> int:
     return PADDING + column * (NODE_WIDTH + COLUMN_GAP)
 
 
-def _milestones(steps: list[dict]) -> list[tuple[str, list[dict]]]:
+def _milestones(steps: Sequence[SavedStep]) -> list[tuple[str, list[SavedStep]]]:
     """Runs of steps by milestone; a snapshot saved before milestones runs by its stages."""
-    runs: list[tuple[str, list[dict]]] = []
+    runs: list[tuple[str, list[SavedStep]]] = []
     for step in steps:
-        key = step.get("milestone", step["stage"])
+        key = step.milestone or step.stage
         if not runs or runs[-1][0] != key:
             runs.append((key, []))
         runs[-1][1].append(step)
     return runs
 
 
-def roadmap(snapshot: dict, statuses: Mapping[str, str] | None = None) -> Roadmap:
+def roadmap(snapshot: Snapshot | Mapping, statuses: Mapping[str, str] | None = None) -> Roadmap:
     """Lay out the first MAX_NODES steps of a snapshot, milestone by milestone."""
     statuses = statuses or {}
-    steps = snapshot["steps"][:MAX_NODES]
+    snapshot = read_snapshot(snapshot)
+    steps = snapshot.steps[:MAX_NODES]
     nodes: list[Node] = []
     bands: list[Band] = []
     by_slug: dict[str, Node] = {}
@@ -118,21 +121,21 @@ def roadmap(snapshot: dict, statuses: Mapping[str, str] | None = None) -> Roadma
     for band_index, (_, members) in enumerate(_milestones(steps)):
         lines = -(-len(members) // COLUMNS)
         height = BAND_HEADER + lines * (NODE_HEIGHT + ROW_GAP) - ROW_GAP + PADDING
-        name = f"Milestone {band_index + 1}: {members[0]['stage']}"
+        name = f"Milestone {band_index + 1}: {members[0].stage}"
         bands.append(Band(name, y, height, y + BAND_HEADER - 10))
         for index, step in enumerate(members):
             number += 1
             line, column = divmod(index, COLUMNS)
-            status = statuses.get(step["technology"], "todo")
+            status = statuses.get(step.technology, "todo")
             node = Node(
-                slug=step["technology"],
+                slug=step.technology,
                 number=number,
-                name=step["name"],
-                label=_label(number, step["name"], status),
-                effort_hours=step["effort_hours"],
+                name=step.name,
+                label=_label(number, step.name, status),
+                effort_hours=step.effort_hours,
                 x=_column_x(column),
                 y=y + BAND_HEADER + line * (NODE_HEIGHT + ROW_GAP),
-                goal=bool(step.get("goal")),
+                goal=step.goal,
                 status=status,
             )
             nodes.append(node)
@@ -142,8 +145,8 @@ def roadmap(snapshot: dict, statuses: Mapping[str, str] | None = None) -> Roadma
 
     edges = []
     for step in steps:
-        target = by_slug[step["technology"]]
-        for slug in step["prerequisites"]:
+        target = by_slug[step.technology]
+        for slug in step.prerequisites:
             source = by_slug.get(slug)
             if source is None or line_of[slug] != line_of[target.slug]:
                 continue
@@ -171,26 +174,26 @@ def roadmap(snapshot: dict, statuses: Mapping[str, str] | None = None) -> Roadma
         nodes=tuple(nodes),
         edges=tuple(edges),
         bands=tuple(bands),
-        description=_describe(steps, len(snapshot["steps"]), statuses),
+        description=_describe(steps, len(snapshot.steps), statuses),
         shown=len(steps),
-        total=len(snapshot["steps"]),
+        total=len(snapshot.steps),
     )
 
 
-def _describe(steps: list[dict], total: int, statuses: Mapping[str, str]) -> str:
+def _describe(steps: Sequence[SavedStep], total: int, statuses: Mapping[str, str]) -> str:
     """The picture in words, for the SVG's <desc>: each milestone's steps and what they need."""
-    name_of = {step["technology"]: step["name"] for step in steps}
+    name_of = {step.technology: step.name for step in steps}
     parts = []
     for index, (_, members) in enumerate(_milestones(steps), start=1):
         items = []
         for step in members:
-            needs = [name_of[slug] for slug in step["prerequisites"] if slug in name_of]
-            text = f"{step['name']} (after {', '.join(needs)})" if needs else step["name"]
-            status = statuses.get(step["technology"])
+            needs = [name_of[slug] for slug in step.prerequisites if slug in name_of]
+            text = f"{step.name} (after {', '.join(needs)})" if needs else step.name
+            status = statuses.get(step.technology)
             if status in ("done", "doing"):
                 text += " — done" if status == "done" else " — in progress"
             items.append(text)
-        parts.append(f"Milestone {index}, {members[0]['stage']}: {'; '.join(items)}.")
+        parts.append(f"Milestone {index}, {members[0].stage}: {'; '.join(items)}.")
     if total > len(steps):
         parts.append(f"The picture shows the first {len(steps)} of {total} steps.")
     return " ".join(parts) or "The path has no steps."

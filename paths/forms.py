@@ -11,8 +11,9 @@ from collections.abc import Mapping
 
 from django import forms
 
+from catalog.document import Question
 from paths.models import LearningPath, Note
-from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN, Question
+from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 # From the model, not paths.services: the questionnaire imports these forms, and services
 # import the questionnaire (through re-planning).

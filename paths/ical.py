@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from paths.schedule import schedule
+from paths.snapshots import SavedStep, Snapshot, read_snapshot
 
 PRODUCT_ID = "-//Backend Path//Learning path//EN"
 MAX_LINE_OCTETS = 75
@@ -55,29 +56,27 @@ def _event_uid(seed: str, slug: str) -> str:
     return f"{digest}@backend-path"
 
 
-def _description(step: dict, days: int, hours_per_week: int, url: str) -> str:
-    lines = [f"Why: {reason}" for reason in step["reasons"]]
-    hours = step["effort_hours"]
+def _description(step: SavedStep, days: int, hours_per_week: int, url: str) -> str:
+    lines = [f"Why: {reason}" for reason in step.reasons]
+    hours = step.effort_hours
     lines.append(
         f"Effort: {hours} hour{'s' if hours != 1 else ''}, about {days} day"
         f"{'s' if days != 1 else ''} at {hours_per_week} hour"
         f"{'s' if hours_per_week != 1 else ''} a week."
     )
-    if step["checkpoints"]:
+    if step.checkpoints:
         lines.append("Ready to move on when you can:")
-        lines += [f"- {checkpoint}" for checkpoint in step["checkpoints"]]
-    if step["resources"]:
+        lines += [f"- {checkpoint}" for checkpoint in step.checkpoints]
+    if step.resources:
         lines.append("Learn from:")
-        lines += [
-            f"- {item['title']} ({item['kind']}): {item['url']}" for item in step["resources"]
-        ]
+        lines += [f"- {item.title} ({item.kind}): {item.url}" for item in step.resources]
     lines.append(f"Your path: {url}")
     return "\n".join(lines)
 
 
 def path_calendar(
     *,
-    snapshot: dict,
+    snapshot: Snapshot | Mapping,
     statuses: Mapping[str, str],
     name: str,
     url: str,
@@ -86,7 +85,8 @@ def path_calendar(
     stamp: datetime,
 ) -> str:
     """The calendar text. `stamp` (UTC) is the DTSTAMP; `uid_seed` makes the events' UIDs."""
-    hours_per_week = snapshot["hours_per_week"]
+    snapshot = read_snapshot(snapshot)
+    hours_per_week = snapshot.hours_per_week
     title = f"Learning path: {name}" if name else "Learning path"
     lines = [
         "BEGIN:VCALENDAR",
@@ -96,14 +96,14 @@ def path_calendar(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(title)}",
     ]
-    total = len(snapshot["steps"])
+    total = len(snapshot.steps)
     for item in schedule(snapshot, statuses, today=today):
         step = item.step
         days = item.days
-        summary = f"Step {item.number} of {total}: {step['name']}"
+        summary = f"Step {item.number} of {total}: {step.name}"
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{_event_uid(uid_seed, step['technology'])}",
+            f"UID:{_event_uid(uid_seed, step.technology)}",
             f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}",
             f"DTSTART;VALUE=DATE:{_date(item.start)}",
             f"DTEND;VALUE=DATE:{_date(item.end)}",

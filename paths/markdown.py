@@ -15,7 +15,7 @@ from django.utils.dateformat import format as format_date
 from catalog.selectors import web_address
 from paths.models import ProgressStatus
 from paths.schedule import finish_date
-from paths.snapshots import path_outline, progress_summary
+from paths.snapshots import Snapshot, path_outline, progress_summary, read_snapshot
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
@@ -38,7 +38,7 @@ def _hours(hours: int) -> str:
 
 def path_markdown(
     *,
-    snapshot: dict,
+    snapshot: Snapshot | Mapping,
     statuses: Mapping[str, str],
     url: str,
     today: date,
@@ -46,17 +46,18 @@ def path_markdown(
 ) -> str:
     """The path with the learner's progress: `- [x]` marks a step they marked "Done", and the
     finish date is reckoned from `today` for the steps still to learn (paths.schedule)."""
-    weeks = snapshot["weeks"]
+    snapshot = read_snapshot(snapshot)
+    weeks = snapshot.weeks
     lines = ["# Your learning path", ""]
     if name:
         lines += [f"For: {escape(name)}", ""]
-    if snapshot["steps"]:
+    if snapshot.steps:
         summary = progress_summary(snapshot, statuses)
         finish = finish_date(snapshot, statuses, today=today)
         skipped = f", {summary.skipped} skipped" if summary.skipped else ""
         lines += [
-            f"- Total effort: {_hours(snapshot['total_hours'])}",
-            f"- Weeks: {weeks} at {_hours(snapshot['hours_per_week'])} a week",
+            f"- Total effort: {_hours(snapshot.total_hours)}",
+            f"- Weeks: {weeks} at {_hours(snapshot.hours_per_week)} a week",
             f"- Progress: {summary.done} of {summary.counted} steps done{skipped}, "
             f"{_hours(summary.hours_left)} left",
             f"- Estimated finish: {format_date(finish, 'j F Y')} "
@@ -74,41 +75,41 @@ def path_markdown(
             step = view.step
             mark = "x" if view.status == ProgressStatus.DONE else " "
             lines.append(
-                f"- [{mark}] **{view.number}. {escape(step['name'])}** — "
-                f"{_hours(step['effort_hours'])} ({view.status_label})"
+                f"- [{mark}] **{view.number}. {escape(step.name)}** — "
+                f"{_hours(step.effort_hours)} ({view.status_label})"
             )
-            lines += [f"  - Why: {escape(reason)}" for reason in step["reasons"]]
-            if step["alternatives"]:
-                names = ", ".join(escape(item["name"]) for item in step["alternatives"])
+            lines += [f"  - Why: {escape(reason)}" for reason in step.reasons]
+            if step.alternatives:
+                names = ", ".join(escape(item.name) for item in step.alternatives)
                 lines.append(f"  - Or instead: {names}")
-            if step["checkpoints"]:
+            if step.checkpoints:
                 lines.append("  - Ready to move on when you can:")
-                lines += [f"    - {escape(item)}" for item in step["checkpoints"]]
-            if step["resources"]:
+                lines += [f"    - {escape(item)}" for item in step.checkpoints]
+            if step.resources:
                 lines.append("  - Resources:")
-                for item in step["resources"]:
+                for item in step.resources:
                     # Only web addresses become links; anything else is shown as plain text.
-                    url = web_address(item["url"])
-                    title = escape(item["title"])
+                    url = web_address(item.url)
+                    title = escape(item.title)
                     link = f"[{title}]({link_target(url)})" if url else title
-                    lines.append(f"    - {link} ({item['kind']})")
+                    lines.append(f"    - {link} ({item.kind})")
             for project in view.projects:
-                uses = ", ".join(escape(item["name"]) for item in project["uses"])
+                uses = ", ".join(escape(item.name) for item in project.uses)
                 lines += [
                     "",
-                    f"> **Project: {escape(project['title'])}** — {escape(project['brief'])}"
+                    f"> **Project: {escape(project.title)}** — {escape(project.brief)}"
                     f" (uses {uses})",
                     "",
                 ]
         lines.append("")
 
-    if snapshot["considered"]:
+    if snapshot.considered:
         lines += ["## Considered, not recommended", ""]
-        for item in snapshot["considered"]:
-            reasons = " ".join(escape(reason) for reason in item["reasons"])
-            lines.append(f"- {escape(item['name'])}" + (f": {reasons}" if reasons else ""))
+        for item in snapshot.considered:
+            reasons = " ".join(escape(reason) for reason in item.reasons)
+            lines.append(f"- {escape(item.name)}" + (f": {reasons}" if reasons else ""))
         lines.append("")
-    if snapshot["known"]:
-        names = ", ".join(escape(item["name"]) for item in snapshot["known"])
+    if snapshot.known:
+        names = ", ".join(escape(item.name) for item in snapshot.known)
         lines += ["## Already known", "", f"Left out because you know them: {names}.", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

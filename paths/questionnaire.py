@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.urls import reverse
 
+from catalog.document import Question
 from paths.forms import HoursForm, KnownForm, QuestionForm
 from paths.planner import (
     DEFAULT_HOURS_PER_WEEK,
     HOURS_PER_WEEK_MAX,
     HOURS_PER_WEEK_MIN,
     PlannerCatalog,
-    Question,
     implied_known,
     is_valid_hours_per_week,
     path_candidates,

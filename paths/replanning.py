@@ -8,6 +8,7 @@ and its owner can accept that; `paths.services.path_replan` then updates the pat
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from paths import questionnaire
@@ -15,7 +16,7 @@ from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle
 from paths.models import LearningPath
 from paths.planner import build_plan, visible_questions
-from paths.snapshots import plan_snapshot
+from paths.snapshots import Snapshot, plan_snapshot, read_snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ class Replan:
 
     catalog_version: int
     input: PlanInput
-    snapshot: dict
+    snapshot: Snapshot
     diff: PlanDiff
 
 
@@ -96,28 +97,29 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return kept
 
 
-def plan_diff(old: dict, new: dict) -> PlanDiff:
+def plan_diff(old: Snapshot | Mapping, new: Snapshot | Mapping) -> PlanDiff:
     """What going from snapshot `old` to `new` adds, drops, reorders and re-estimates.
 
     "Moved" steps are the fewest steps that, taken out and put back, turn the old order of the
     steps both snapshots share into the new one (those outside a longest common run).
     """
-    old_steps = {step["technology"]: step for step in old["steps"]}
-    new_steps = {step["technology"]: step for step in new["steps"]}
+    old, new = read_snapshot(old), read_snapshot(new)
+    old_steps = {step.technology: step for step in old.steps}
+    new_steps = {step.technology: step for step in new.steps}
     new_position = {slug: index for index, slug in enumerate(new_steps)}
     shared = [slug for slug in old_steps if slug in new_steps]
     in_order = _longest_increasing([new_position[slug] for slug in shared])
     moved = {slug for index, slug in enumerate(shared) if index not in in_order}
-    old_projects = {project["project"]: project["title"] for project in old["projects"]}
-    new_projects = {project["project"]: project["title"] for project in new["projects"]}
+    old_projects = {project.project: project.title for project in old.projects}
+    new_projects = {project.project: project.title for project in new.projects}
     return PlanDiff(
-        added=tuple(step["name"] for slug, step in new_steps.items() if slug not in old_steps),
-        dropped=tuple(step["name"] for slug, step in old_steps.items() if slug not in new_steps),
-        moved=tuple(new_steps[slug]["name"] for slug in new_steps if slug in moved),
+        added=tuple(step.name for slug, step in new_steps.items() if slug not in old_steps),
+        dropped=tuple(step.name for slug, step in old_steps.items() if slug not in new_steps),
+        moved=tuple(new_steps[slug].name for slug in new_steps if slug in moved),
         effort_changed=tuple(
-            EffortChange(step["name"], old_steps[slug]["effort_hours"], step["effort_hours"])
+            EffortChange(step.name, old_steps[slug].effort_hours, step.effort_hours)
             for slug, step in new_steps.items()
-            if slug in old_steps and old_steps[slug]["effort_hours"] != step["effort_hours"]
+            if slug in old_steps and old_steps[slug].effort_hours != step.effort_hours
         ),
         projects_added=tuple(
             title for slug, title in new_projects.items() if slug not in old_projects
@@ -125,8 +127,8 @@ def plan_diff(old: dict, new: dict) -> PlanDiff:
         projects_dropped=tuple(
             title for slug, title in old_projects.items() if slug not in new_projects
         ),
-        total_hours=(old["total_hours"], new["total_hours"]),
-        weeks=(old["weeks"], new["weeks"]),
+        total_hours=(old.total_hours, new.total_hours),
+        weeks=(old.weeks, new.weeks),
     )
 
 

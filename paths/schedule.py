@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from paths.models import ProgressStatus
-from paths.snapshots import status_of
+from paths.snapshots import SavedStep, Snapshot, read_snapshot, status_of
 
 FINISHED = frozenset({ProgressStatus.DONE, ProgressStatus.SKIPPED})
 
@@ -34,7 +34,7 @@ def step_days(effort_hours: int, hours_per_week: int) -> int:
 class ScheduledStep:
     """A remaining step's place in time: from `start` to `end` (exclusive), like iCalendar."""
 
-    step: dict
+    step: SavedStep
     number: int
     status: str
     start: date
@@ -49,22 +49,27 @@ class ScheduledStep:
         return self.end - timedelta(days=1)
 
 
-def schedule(snapshot: dict, statuses: Mapping[str, str], *, today: date) -> list[ScheduledStep]:
+def schedule(
+    snapshot: Snapshot | Mapping, statuses: Mapping[str, str], *, today: date
+) -> list[ScheduledStep]:
     """The steps still to learn, one after another from `today` (see the module's rule)."""
-    hours_per_week = snapshot["hours_per_week"]
+    snapshot = read_snapshot(snapshot)
+    hours_per_week = snapshot.hours_per_week
     scheduled = []
     start = today
-    for number, step in enumerate(snapshot["steps"], start=1):
-        status = status_of(statuses, step["technology"])
+    for number, step in enumerate(snapshot.steps, start=1):
+        status = status_of(statuses, step.technology)
         if status in FINISHED:
             continue
-        end = start + timedelta(days=step_days(step["effort_hours"], hours_per_week))
+        end = start + timedelta(days=step_days(step.effort_hours, hours_per_week))
         scheduled.append(ScheduledStep(step, number, status, start, end))
         start = end
     return scheduled
 
 
-def finish_date(snapshot: dict, statuses: Mapping[str, str], *, today: date) -> date | None:
+def finish_date(
+    snapshot: Snapshot | Mapping, statuses: Mapping[str, str], *, today: date
+) -> date | None:
     """The last study day at this pace from `today`; None when nothing is left to learn."""
     remaining = schedule(snapshot, statuses, today=today)
     return remaining[-1].last_day if remaining else None

@@ -25,7 +25,7 @@ from paths.planner import (
     visible_questions,
 )
 from paths.replanning import Replan, replan_preview
-from paths.snapshots import default_name, plan_snapshot
+from paths.snapshots import Snapshot, default_name, plan_snapshot, read_snapshot, saved_json
 
 TOKEN_BYTES = 24  # 192 bits: a path's link is its only key
 PATH_NAME_MAX = 200
@@ -148,7 +148,9 @@ def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUse
 # Saved paths ----------------------------------------------------------------------------------
 
 
-def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]], snapshot: dict) -> str:
+def _path_name(
+    bundle: CatalogBundle, answers: Mapping[str, Sequence[str]], snapshot: Snapshot | dict
+) -> str:
     """A short name from the path's goals ("Flask · Git + 1 more"); with no steps, from the
     first question's chosen labels ("A website, Little tools")."""
     name = default_name(snapshot)
@@ -195,7 +197,7 @@ def path_create(
         known=known,
         goals=goals,
         hours_per_week=hours_per_week,
-        snapshot=snapshot,
+        snapshot=saved_json(snapshot),
         catalog_version=bundle.version,
     )
     # The database enforces the token's uniqueness, the hours' range and the learner's row;
@@ -260,7 +262,7 @@ def _save_replan(
         locked.answers = replan.input.answers
         locked.known = replan.input.known
         locked.goals = replan.input.goals
-        locked.snapshot = replan.snapshot
+        locked.snapshot = saved_json(replan.snapshot)
         locked.catalog_version = replan.catalog_version
         locked.save(
             update_fields=[
@@ -356,7 +358,7 @@ def path_add_goal(
     name = catalog.technology_by_slug[slug].name
     if slug in path.goals:
         raise ValidationError({"technology": f"{name} is already a goal of this path."})
-    if slug in {item["technology"] for item in path.snapshot.get("known", ())}:
+    if slug in {item.technology for item in read_snapshot(path.snapshot).known}:
         raise ValidationError(
             {"technology": f"{name} is among what you already know, so the path leaves it out."}
         )
@@ -368,17 +370,17 @@ def path_add_goal(
                 "answer the new questions to plan it again first."
             }
         )
-    old_steps = {step["technology"] for step in path.snapshot["steps"]}
+    old_steps = {step.technology for step in read_snapshot(path.snapshot).steps}
     saved = _save_replan(path, replan, renamed_by=bundle)
     milestone = next(
         (
             number
-            for number, stage in enumerate(replan.snapshot["stages"], start=1)
-            if slug in stage["steps"]
+            for number, stage in enumerate(replan.snapshot.stages, start=1)
+            if slug in stage.steps
         ),
         0,
     )
-    new_steps = sum(1 for step in replan.snapshot["steps"] if step["technology"] not in old_steps)
+    new_steps = sum(1 for step in replan.snapshot.steps if step.technology not in old_steps)
     return GoalAdded(saved, slug, name, milestone, new_steps)
 
 

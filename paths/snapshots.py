@@ -1,4 +1,5 @@
-"""A saved path's snapshot: the plan as plain data, and what the pages make of it.
+"""A saved path's snapshot: the plan as it was made (`Snapshot`, typed and frozen, read from
+the JSON the path keeps), and what the pages make of it.
 
 The snapshot holds everything the path page, the Markdown export and the diagram show, so a
 saved path renders without the catalog and reads the same after the catalog changes.
@@ -10,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict
+
 from catalog.selectors import web_address
 from paths.catalog_cache import CatalogBundle
 from paths.models import ProgressStatus
@@ -19,92 +22,186 @@ SNAPSHOT_FORMAT = 1
 STATUS_LABELS = dict(ProgressStatus.choices)
 
 
-def answers_summary(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> list[dict]:
+class _Saved(BaseModel):
+    # Read from the database's JSON: keys a later format adds are ignored, and what an older
+    # row lacks takes its empty default, so every saved row stays readable.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class NamedTechnology(_Saved):
+    technology: str
+    name: str
+
+
+class SavedResource(_Saved):
+    title: str
+    url: str = ""  # "" when the address is not http(s): shown as text, never as a link
+    kind: str = ""
+
+
+class SavedStep(_Saved):
+    technology: str
+    name: str
+    kind: str = ""
+    level: str = ""
+    stage: str = ""  # its milestone's name (before milestones: Foundations, Core skills…)
+    milestone: str = ""  # the slug of the goal whose milestone it belongs to
+    goal: bool = False  # a goal of the path: the end of its own milestone
+    asked: bool = False  # a goal the learner asked for by name
+    recommended: bool = False
+    reasons: tuple[str, ...] = ()
+    effort_hours: int = 0
+    prerequisites: tuple[str, ...] = ()  # slugs of earlier steps
+    alternatives: tuple[NamedTechnology, ...] = ()
+    checkpoints: tuple[str, ...] = ()
+    resources: tuple[SavedResource, ...] = ()
+
+
+class SavedProject(_Saved):
+    project: str
+    title: str
+    brief: str = ""
+    uses: tuple[NamedTechnology, ...] = ()
+    after: str = ""  # the slug of the step it follows
+
+
+class SavedConsidered(_Saved):
+    technology: str
+    name: str
+    reasons: tuple[str, ...] = ()
+
+
+class SavedStage(_Saved):
+    name: str
+    steps: tuple[str, ...] = ()
+    hours: int = 0
+    goal: str = ""  # the goal it ends with; "" in a snapshot saved before milestones
+    asked: bool = False
+
+
+class SavedAnswer(_Saved):
+    question: str
+    prompt: str
+    labels: tuple[str, ...] = ()
+
+
+class Snapshot(_Saved):
+    """A saved path's plan as it was made (the JSON in `LearningPath.snapshot`, format 1)."""
+
+    format: int = SNAPSHOT_FORMAT
+    answers: tuple[SavedAnswer, ...] | None = None  # None: saved before answers were kept
+    goals: tuple[NamedTechnology, ...] = ()  # the goals asked for, in the order asked
+    steps: tuple[SavedStep, ...] = ()
+    projects: tuple[SavedProject, ...] = ()
+    considered: tuple[SavedConsidered, ...] = ()
+    stages: tuple[SavedStage, ...] = ()
+    known: tuple[NamedTechnology, ...] = ()
+    total_hours: int = 0
+    weeks: int = 0
+    hours_per_week: int = 0
+
+
+def read_snapshot(snapshot: Snapshot | Mapping) -> Snapshot:
+    """The saved JSON (or a Snapshot, returned as it is) as a Snapshot."""
+    if isinstance(snapshot, Snapshot):
+        return snapshot
+    return Snapshot.model_validate(snapshot)
+
+
+def answers_summary(
+    bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]
+) -> tuple[SavedAnswer, ...]:
     """Each answered visible question's prompt and the chosen choices' labels, in order."""
     summary = []
     for question in visible_questions(bundle.planner, answers):
         chosen = set(answers.get(question.slug, ()))
-        labels = [choice.label for choice in question.choices if choice.slug in chosen]
+        labels = tuple(choice.label for choice in question.choices if choice.slug in chosen)
         if labels:
-            summary.append({"question": question.slug, "prompt": question.prompt, "labels": labels})
-    return summary
+            summary.append(
+                SavedAnswer(question=question.slug, prompt=question.prompt, labels=labels)
+            )
+    return tuple(summary)
 
 
 def plan_snapshot(
     plan: Plan, bundle: CatalogBundle, answers: Mapping[str, Sequence[str]] | None = None
-) -> dict:
-    """The plan as JSON-ready data, with the names and resources the pages need, and what it
-    was planned for: the answers' prompts and labels, and the goals asked for."""
+) -> Snapshot:
+    """The plan with the names and resources the pages need, and what it was planned for: the
+    answers' prompts and labels, and the goals asked for. Save it with `saved_json()`."""
     technology_by_slug = bundle.planner.technology_by_slug
 
-    def named(slug: str) -> dict:
-        return {"technology": slug, "name": technology_by_slug[slug].name}
+    def named(slug: str) -> NamedTechnology:
+        return NamedTechnology(technology=slug, name=technology_by_slug[slug].name)
 
-    return {
-        "format": SNAPSHOT_FORMAT,
-        "answers": answers_summary(bundle, answers or {}),
-        "goals": [named(slug) for slug in plan.goals],
-        "steps": [
-            {
-                "technology": step.technology,
-                "name": step.name,
-                "kind": step.kind,
-                "level": step.level,
-                "stage": step.stage,
-                "milestone": step.milestone,
-                "goal": step.goal,
-                "asked": step.asked,
-                "recommended": step.recommended,
-                "reasons": list(step.reasons),
-                "effort_hours": step.effort_hours,
-                "prerequisites": list(step.prerequisites),
-                "alternatives": [named(slug) for slug in step.alternatives],
-                "checkpoints": list(step.checkpoints),
-                "resources": [
-                    {"title": item["title"], "url": web_address(item["url"]), "kind": item["kind"]}
-                    for item in bundle.technology_documents[step.technology]["resources"]
-                ],
-            }
+    return Snapshot(
+        answers=answers_summary(bundle, answers or {}),
+        goals=tuple(named(slug) for slug in plan.goals),
+        steps=tuple(
+            SavedStep(
+                technology=step.technology,
+                name=step.name,
+                kind=step.kind,
+                level=step.level,
+                stage=step.stage,
+                milestone=step.milestone,
+                goal=step.goal,
+                asked=step.asked,
+                recommended=step.recommended,
+                reasons=step.reasons,
+                effort_hours=step.effort_hours,
+                prerequisites=step.prerequisites,
+                alternatives=tuple(named(slug) for slug in step.alternatives),
+                checkpoints=step.checkpoints,
+                resources=tuple(
+                    SavedResource(title=item.title, url=web_address(item.url), kind=item.kind)
+                    for item in technology_by_slug[step.technology].resources
+                ),
+            )
             for step in plan.steps
-        ],
-        "projects": [
-            {
-                "project": project.slug,
-                "title": project.title,
-                "brief": project.brief,
-                "uses": [named(slug) for slug in project.uses],
-                "after": project.after,
-            }
+        ),
+        projects=tuple(
+            SavedProject(
+                project=project.slug,
+                title=project.title,
+                brief=project.brief,
+                uses=tuple(named(slug) for slug in project.uses),
+                after=project.after,
+            )
             for project in plan.projects
-        ],
-        "considered": [
-            {"technology": item.technology, "name": item.name, "reasons": list(item.reasons)}
+        ),
+        considered=tuple(
+            SavedConsidered(technology=item.technology, name=item.name, reasons=item.reasons)
             for item in plan.considered
-        ],
-        "stages": [
-            {
-                "name": stage.name,
-                "steps": list(stage.steps),
-                "hours": stage.hours,
-                "goal": stage.goal,
-                "asked": stage.asked,
-            }
+        ),
+        stages=tuple(
+            SavedStage(
+                name=stage.name,
+                steps=stage.steps,
+                hours=stage.hours,
+                goal=stage.goal,
+                asked=stage.asked,
+            )
             for stage in plan.stages
-        ],
-        "known": [named(slug) for slug in plan.known],
-        "total_hours": plan.total_hours,
-        "weeks": plan.weeks,
-        "hours_per_week": plan.hours_per_week,
-    }
+        ),
+        known=tuple(named(slug) for slug in plan.known),
+        total_hours=plan.total_hours,
+        weeks=plan.weeks,
+        hours_per_week=plan.hours_per_week,
+    )
+
+
+def saved_json(snapshot: Snapshot) -> dict:
+    """The snapshot as the JSON `LearningPath.snapshot` keeps."""
+    return snapshot.model_dump(mode="json")
 
 
 NAMED_GOALS = 3  # a default name lists this many goals, then how many more
 
 
-def default_name(snapshot: dict) -> str | None:
+def default_name(snapshot: Snapshot | Mapping) -> str | None:
     """A path's name from its milestones' goals ("Flask · Git · SQL + 2 more"); None for a
     snapshot without milestones (saved before them) or without steps."""
-    names = [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage]
+    names = [stage.name for stage in read_snapshot(snapshot).stages if stage.goal]
     if not names:
         return None
     name = " · ".join(names[:NAMED_GOALS])
@@ -118,10 +215,10 @@ class StepView:
     """A step as the path page shows it: its number, status, the projects after it, and the
     owner's note on it (empty for anyone else)."""
 
-    step: dict
+    step: SavedStep
     number: int
     status: str
-    projects: tuple[dict, ...]
+    projects: tuple[SavedProject, ...]
     note: str = ""
     note_version: int = 0
 
@@ -170,7 +267,7 @@ class ProgressSummary:
     doing: int
     skipped: int
     hours_left: int
-    next_step: dict | None = None  # the first step neither done nor skipped: where they are
+    next_step: SavedStep | None = None  # the first step neither done nor skipped: where they are
 
     @property
     def counted(self) -> int:
@@ -194,54 +291,56 @@ def status_of(statuses: Mapping[str, str], slug: str) -> str:
 
 
 def step_view(
-    snapshot: dict,
+    snapshot: Snapshot | Mapping,
     slug: str,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
 ) -> StepView | None:
     """One step of the snapshot as the page shows it, or None when the path has no such step."""
-    for number, step in enumerate(snapshot["steps"], start=1):
-        if step["technology"] == slug:
-            projects = tuple(p for p in snapshot["projects"] if p["after"] == slug)
+    snapshot = read_snapshot(snapshot)
+    for number, step in enumerate(snapshot.steps, start=1):
+        if step.technology == slug:
+            projects = tuple(p for p in snapshot.projects if p.after == slug)
             note, version = (notes or {}).get(slug, ("", 0))
             return StepView(step, number, status_of(statuses, slug), projects, note, version)
     return None
 
 
-def path_purpose(snapshot: dict, fallback: Callable[[], list[dict]]) -> dict:
+def path_purpose(snapshot: Snapshot | Mapping, fallback: Callable[[], Sequence]) -> dict:
     """What a path was planned for: the answers (prompt and chosen labels), the goals asked for
     and the goals it leads to. `fallback` gives the answers of a snapshot saved before it
     recorded them."""
-    answers = snapshot.get("answers")
+    snapshot = read_snapshot(snapshot)
     return {
-        "answers": answers if answers is not None else fallback(),
-        "goals": snapshot.get("goals", []),
-        "milestones": [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage],
+        "answers": snapshot.answers if snapshot.answers is not None else fallback(),
+        "goals": snapshot.goals,
+        "milestones": [stage.name for stage in snapshot.stages if stage.goal],
     }
 
 
-def has_step(snapshot: dict, slug: str) -> bool:
+def has_step(snapshot: Snapshot | Mapping, slug: str) -> bool:
     """True when the path has a step for this technology."""
-    return any(step["technology"] == slug for step in snapshot["steps"])
+    return any(step.technology == slug for step in read_snapshot(snapshot).steps)
 
 
 def path_outline(
-    snapshot: dict,
+    snapshot: Snapshot | Mapping,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
 ) -> list[StageView]:
     """The snapshot's milestones in order, each with its steps and the projects placed after them;
     `notes` (technology slug → (text, version)) only for the path's owner."""
     notes = notes or {}
-    projects_after: dict[str, list[dict]] = defaultdict(list)
-    for project in snapshot["projects"]:
-        projects_after[project["after"]].append(project)
-    step_by_slug = {step["technology"]: step for step in snapshot["steps"]}
+    snapshot = read_snapshot(snapshot)
+    projects_after: dict[str, list[SavedProject]] = defaultdict(list)
+    for project in snapshot.projects:
+        projects_after[project.after].append(project)
+    step_by_slug = {step.technology: step for step in snapshot.steps}
     outline = []
     number = 1
-    for stage in snapshot["stages"]:
+    for stage in snapshot.stages:
         views = []
-        for slug in stage["steps"]:
+        for slug in stage.steps:
             note, version = notes.get(slug, ("", 0))
             views.append(
                 StepView(
@@ -255,32 +354,33 @@ def path_outline(
             )
         outline.append(
             StageView(
-                stage["name"],
-                stage["hours"],
+                stage.name,
+                stage.hours,
                 number,
                 tuple(views),
                 number=len(outline) + 1,
-                goal=stage.get("goal", ""),
-                asked=stage.get("asked", False),
+                goal=stage.goal,
+                asked=stage.asked,
             )
         )
         number += len(views)
     return outline
 
 
-def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSummary:
+def progress_summary(snapshot: Snapshot | Mapping, statuses: Mapping[str, str]) -> ProgressSummary:
     """Counts of the path's steps by status, and the hours of those not done or skipped."""
+    snapshot = read_snapshot(snapshot)
     counts: dict[str, int] = defaultdict(int)
     hours_left = 0
     next_step = None
-    for step in snapshot["steps"]:
-        status = status_of(statuses, step["technology"])
+    for step in snapshot.steps:
+        status = status_of(statuses, step.technology)
         counts[status] += 1
         if status not in (ProgressStatus.DONE, ProgressStatus.SKIPPED):
-            hours_left += step["effort_hours"]
+            hours_left += step.effort_hours
             next_step = next_step or step
     return ProgressSummary(
-        total=len(snapshot["steps"]),
+        total=len(snapshot.steps),
         done=counts[ProgressStatus.DONE],
         doing=counts[ProgressStatus.DOING],
         skipped=counts[ProgressStatus.SKIPPED],

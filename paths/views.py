@@ -49,11 +49,13 @@ from paths.services import (
     progress_set,
 )
 from paths.snapshots import (
+    Snapshot,
     answers_summary,
     has_step,
     path_outline,
     path_purpose,
     progress_summary,
+    read_snapshot,
     step_view,
 )
 
@@ -160,11 +162,11 @@ def _owner_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _status_context(path: LearningPath, statuses: dict[str, str]) -> dict:
+def _status_context(snapshot: Snapshot, statuses: dict[str, str]) -> dict:
     """The path's totals, progress and estimated finish (reckoned from today)."""
     return {
-        "summary": progress_summary(path.snapshot, statuses),
-        "finish": finish_date(path.snapshot, statuses, today=timezone.localdate()),
+        "summary": progress_summary(snapshot, statuses),
+        "finish": finish_date(snapshot, statuses, today=timezone.localdate()),
     }
 
 
@@ -202,21 +204,22 @@ def _path_page_context(
     catalog_changed = catalog_version != path.catalog_version
     # Only the owner can accept a re-plan, so only they pay for planning one.
     replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
+    snapshot = read_snapshot(path.snapshot)
     return {
         "nav": "paths" if owner else None,
         "path": path,
-        "snapshot": path.snapshot,
+        "snapshot": snapshot,
         "owner": owner,
-        "outline": path_outline(path.snapshot, statuses, notes),
+        "outline": path_outline(snapshot, statuses, notes),
         "purpose": path_purpose(
-            path.snapshot, lambda: answers_summary(get_catalog_bundle(), path.answers)
+            snapshot, lambda: answers_summary(get_catalog_bundle(), path.answers)
         ),
-        "roadmap": roadmap(path.snapshot, statuses),
+        "roadmap": roadmap(snapshot, statuses),
         "catalog_changed": catalog_changed,
         "replan": replan,
         "share_url": request.build_absolute_uri(path.get_absolute_url()),
         "note_max_length": Note.MAX_LENGTH,
-        **_status_context(path, statuses),
+        **_status_context(snapshot, statuses),
         **_path_urls(path),
     }
 
@@ -276,7 +279,8 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
         return HttpResponseBadRequest(
             "Choose one of: To do, Doing, Done, Skipped.", content_type="text/plain; charset=utf-8"
         )
-    if not has_step(path.snapshot, technology):
+    snapshot = read_snapshot(path.snapshot)
+    if not has_step(snapshot, technology):
         raise Http404("This path has no such step.")
     progress_set(learner_id=path.learner_id, technology_slug=technology, status=status)
     if not is_swap(request):
@@ -287,11 +291,11 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
         f"{PATH_TEMPLATE}#progress-update",
         {
             "path": path,
-            "snapshot": path.snapshot,
+            "snapshot": snapshot,
             "owner": True,
-            "view": step_view(path.snapshot, technology, statuses),
+            "view": step_view(snapshot, technology, statuses),
             "focus_status": status,
-            **_status_context(path, statuses),
+            **_status_context(snapshot, statuses),
             **_path_urls(path),
         },
     )
@@ -453,7 +457,7 @@ def path_hours_view(request: HtmxHttpRequest, path: LearningPath) -> HttpRespons
     if not form.is_valid():
         return _reshape_refused(request, path, form)
     path = path_set_hours(path=path, hours_per_week=form.cleaned_data["hours_per_week"])
-    weeks = path.snapshot["weeks"]
+    weeks = read_snapshot(path.snapshot).weeks
     messages.success(
         request,
         f"Your path now runs at {path.hours_per_week} hour{'s' if path.hours_per_week != 1 else ''}"

@@ -149,16 +149,19 @@ def make_document(**overrides: object) -> dict:
     return document
 
 
-def first_choice_answers(document: dict) -> dict[str, list[str]]:
-    """Valid answers for any catalog: every choice of a multiple question, the first choice of
-    a single one, for each question that is visible given the answers before it."""
+def first_choice_answers(document) -> dict[str, list[str]]:
+    """Valid answers for any catalog (a document or its plain data): every choice of a multiple
+    question, the first choice of a single one, for each question that is visible given the
+    answers before it."""
+    from catalog.document import as_document
+
     answers: dict[str, list[str]] = {}
-    for question in document["questions"]:
-        show_if = question["show_if"]
-        if show_if and not set(show_if["any_of"]) & set(answers.get(show_if["question"], ())):
+    for question in as_document(document).questions:
+        show_if = question.show_if
+        if show_if and not set(show_if.any_of) & set(answers.get(show_if.question, ())):
             continue
-        slugs = [choice["slug"] for choice in question["choices"]]
-        answers[question["slug"]] = slugs if question["kind"] == "multiple" else slugs[:1]
+        slugs = list(question.choice_slugs)
+        answers[question.slug] = slugs[:1] if question.is_single else slugs
     return answers
 
 
@@ -222,7 +225,7 @@ def shipped_catalog_size() -> int:
     from catalog.validation import parse_catalog
 
     shipped = parse_catalog((settings.BASE_DIR / "fixtures" / "catalog.yaml").read_bytes())
-    return len(shipped["technologies"])
+    return len(shipped.technologies)
 
 
 def make_chain_document() -> dict:

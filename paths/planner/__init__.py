@@ -1,10 +1,10 @@
 """The planner: from a learner's answers to an ordered study path, as a pure function.
 
-It works on plain data (the normalized catalog document, docs/catalog-document.md) and knows
-nothing of requests or the ORM. `catalog_from_document()` builds an immutable, indexed
-`PlannerCatalog` once per catalog version; `build_plan()` then only touches the technologies,
+It works on the catalog document (catalog/document.py, docs/catalog-document.md) and knows
+nothing of requests or the ORM. `catalog_from_document()` indexes the document once per
+catalog version in an immutable `PlannerCatalog`; `build_plan()` then only touches the technologies,
 questions and projects that the answers reach, so a plan over 10,000 technologies takes
-milliseconds. The modules: `types` (input and output), `catalog` (document to
+milliseconds. The modules: `types` (the index and the output), `catalog` (document to
 `PlannerCatalog`), `visibility` (rule 1) and `planning` (rules 2 to 8). Checking a client's
 JSON input and writing the API's output live beside the API (`paths.api_input`, `paths.api`).
 
@@ -55,19 +55,12 @@ from paths.planner.types import (
     HOURS_PER_WEEK_MIN,
     LEVEL_RANK,
     Answers,
-    Choice,
     Considered,
     PlacedProject,
     Plan,
     PlannerCatalog,
-    Prerequisite,
-    Project,
-    Question,
-    Recommendation,
-    ShowIf,
     Stage,
     Step,
-    Technology,
     is_valid_hours_per_week,
 )
 from paths.planner.visibility import chosen_choices, implied_known, visible_questions
@@ -78,19 +71,12 @@ __all__ = [
     "HOURS_PER_WEEK_MIN",
     "LEVEL_RANK",
     "Answers",
-    "Choice",
     "Considered",
     "PlacedProject",
     "Plan",
     "PlannerCatalog",
-    "Prerequisite",
-    "Project",
-    "Question",
-    "Recommendation",
-    "ShowIf",
     "Stage",
     "Step",
-    "Technology",
     "build_plan",
     "catalog_from_document",
     "chosen_choices",

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from catalog.document import Choice
 from paths.planner.types import (
     HOURS_PER_WEEK_MIN,
     Answers,
-    Choice,
     Considered,
     PlacedProject,
     Plan,
@@ -64,8 +64,8 @@ class _Ordered:
 
 
 def _by_position(catalog: PlannerCatalog) -> Callable[[str], int]:
-    technology_by_slug = catalog.technology_by_slug
-    return lambda slug: technology_by_slug[slug].position
+    """Sort key: a technology's index in the catalog's order."""
+    return catalog.position.__getitem__
 
 
 def _order_path(
@@ -293,7 +293,7 @@ def _place_projects(
             placed.append(
                 (
                     path_index[after],
-                    project.position,
+                    index,  # the project's position in the catalog
                     PlacedProject(project.slug, project.title, project.brief, project.uses, after),
                 )
             )

@@ -1,7 +1,8 @@
-"""The planner's input and output: frozen dataclasses, and the bounds of its parameters.
+"""The planner's input and output, and the bounds of its parameters.
 
-`PlannerCatalog` (built by `paths.planner.catalog.catalog_from_document`) is the input; `Plan`
-and the types it holds are the output. See the package docstring for the rules.
+The input is the catalog document's own types (catalog/document.py), indexed once per
+version in a `PlannerCatalog` (built by `paths.planner.catalog.catalog_from_document`); `Plan`
+and the frozen dataclasses it holds are the output. See the package docstring for the rules.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from catalog.document import CatalogDocument, Project, Question, Technology
 
 LEVEL_RANK = MappingProxyType({"beginner": 0, "intermediate": 1, "advanced": 2})
 HOURS_PER_WEEK_MIN = 1
@@ -28,104 +31,35 @@ def is_valid_hours_per_week(hours_per_week: object) -> bool:
     )
 
 
-# Inputs -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Prerequisite:
-    """A prerequisite link: `technology` must come first, for the reason `why` ("" if none)."""
-
-    technology: str
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
-class Technology:
-    """A technology as the planner sees it."""
-
-    slug: str
-    name: str
-    kind: str
-    level: str
-    summary: str
-    categories: tuple[str, ...]
-    effort_hours: int
-    checkpoints: tuple[str, ...]
-    prerequisites: tuple[Prerequisite, ...]
-    alternatives: tuple[str, ...]
-    position: int  # index in the catalog's order
-    rank: int  # index in one fixed topological order of the whole catalog (prerequisites first)
-
-
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """What choosing a choice says about a technology (weight > 0 for, < 0 against)."""
-
-    technology: str
-    weight: int
-    because: str
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """An answer to a question."""
-
-    slug: str
-    label: str
-    recommends: tuple[Recommendation, ...]
-    knows: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ShowIf:
-    """Ask a question only when `question` was answered with one of `any_of`."""
-
-    question: str
-    any_of: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One question of the questionnaire."""
-
-    slug: str
-    prompt: str
-    help: str
-    kind: str  # "single" | "multiple"
-    show_if: ShowIf | None
-    choices: tuple[Choice, ...]
-    choice_slugs: tuple[str, ...]
-
-    @property
-    def is_single(self) -> bool:
-        """True when the question takes exactly one choice."""
-        return self.kind == "single"
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A practice project and the technologies it uses."""
-
-    slug: str
-    title: str
-    brief: str
-    uses: tuple[str, ...]
-    position: int
+# Input --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PlannerCatalog:
-    """The immutable, indexed input of the planner (build it with `catalog_from_document`).
+    """The planner's input: the catalog document (catalog/document.py) and the indexes a plan
+    needs (build it with `catalog_from_document`).
 
     Compared and hashed by identity: one object per catalog version.
     """
 
-    technologies: tuple[Technology, ...]
+    document: CatalogDocument
     technology_by_slug: Mapping[str, Technology]
-    questions: tuple[Question, ...]
     question_by_slug: Mapping[str, Question]
-    projects: tuple[Project, ...]
+    position: Mapping[str, int]  # slug -> index in the catalog's order
+    rank: Mapping[str, int]  # slug -> index in one fixed topological order (prerequisites first)
     projects_by_technology: Mapping[str, tuple[int, ...]]  # slug -> indexes into `projects`
+
+    @property
+    def technologies(self) -> tuple[Technology, ...]:
+        return self.document.technologies
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.document.questions
+
+    @property
+    def projects(self) -> tuple[Project, ...]:
+        return self.document.projects
 
 
 # Outputs ------------------------------------------------------------------------------------

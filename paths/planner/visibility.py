@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from paths.planner.types import Answers, Choice, PlannerCatalog, Question
+from catalog.document import Choice, Question
+from paths.planner.types import Answers, PlannerCatalog
 
 
 def _chosen_slugs(answers: object, question_slug: str) -> tuple[str, ...]:
@@ -31,7 +32,7 @@ def visible_questions(catalog: PlannerCatalog, answers: Answers) -> list[Questio
         show_if = question.show_if
         if show_if is not None and (
             show_if.question not in visible_slugs
-            or show_if.any_of.isdisjoint(_chosen_slugs(answers, show_if.question))
+            or set(_chosen_slugs(answers, show_if.question)).isdisjoint(show_if.any_of)
         ):
             continue
         visible.append(question)

@@ -24,6 +24,8 @@ from catalog.document import (
     QUESTION_KINDS,
     RESOURCE_KINDS,
     SLUG_RE,
+    Prerequisite,
+    as_document,
 )
 from catalog.generator import generate_document
 from catalog.schema_errors import CatalogInvalid, SchemaError
@@ -222,18 +224,18 @@ def replaced(old: str, new: str, source: str = SMALL) -> str:
 
 
 def test_small_catalog_normalizes_as_documented():
-    assert parse_catalog(SMALL) == make_document()
+    assert parse_catalog(SMALL).model_dump(mode="json") == make_document()
 
 
 def test_bytes_are_read_as_utf8():
     source = replaced("name: Django\n", "name: Django — “batteries”\n").encode()
     document = parse_catalog(source)
-    assert document["technologies"][1]["name"] == "Django — “batteries”"
+    assert document.technologies[1].name == "Django — “batteries”"
 
 
 def test_byte_order_mark_and_windows_line_ends_are_fine():
     source = ("\ufeff" + SMALL.replace("\n", "\r\n")).encode()
-    assert parse_catalog(source) == make_document()
+    assert parse_catalog(source).model_dump(mode="json") == make_document()
     source = replaced("    kind: framework\n", "    kind: framwork\n").replace("\n", "\r\n")
     assert only_error(source).line == 16
 
@@ -243,14 +245,14 @@ def test_prerequisite_mapping_keeps_its_reason():
         "      - python-basics\n",
         "      - technology: python-basics\n        why: '  Django is Python.  '\n",
     )
-    prerequisites = parse_catalog(source)["technologies"][1]["prerequisites"]
-    assert prerequisites == [{"technology": "python-basics", "why": "Django is Python."}]
+    prerequisites = parse_catalog(source).technologies[1].prerequisites
+    assert prerequisites == (Prerequisite(technology="python-basics", why="Django is Python."),)
 
 
 def test_show_if_null_means_no_condition():
     """The normalized document writes an unconditional question's show_if as null."""
     source = replaced("    show_if: {question: goals, any_of: [website]}\n", "    show_if: ~\n")
-    assert parse_catalog(source)["questions"][1]["show_if"] is None
+    assert parse_catalog(source).questions[1].show_if is None
 
 
 def _without_section(name: str, value: str) -> str:
@@ -423,9 +425,9 @@ def test_nul_is_refused_in_every_string(old, new, place):
 
 def test_tabs_and_line_breaks_in_text_are_fine():
     source = replaced("    name: Django\n", '    name: "Dja\\tngo\\r\\n\\x85"\n')
-    assert parse_catalog(source)["technologies"][1]["name"] == "Dja\tngo"
+    assert parse_catalog(source).technologies[1].name == "Dja\tngo"
     source = replaced("    help: Pick one.\n", '    help: "Pick\\tone.\\r\\nOr\\x85two"\n')
-    assert parse_catalog(source)["questions"][1]["help"] == "Pick\tone.\r\nOr\x85two"
+    assert parse_catalog(source).questions[1].help == "Pick\tone.\r\nOr\x85two"
 
 
 def test_references_may_point_forward():
@@ -433,7 +435,7 @@ def test_references_may_point_forward():
         "    effort_hours: 40\n  - slug: django",
         "    effort_hours: 40\n    alternatives: [django]\n  - slug: django",
     )
-    assert parse_catalog(source)["technologies"][0]["alternatives"] == ["django"]
+    assert parse_catalog(source).technologies[0].alternatives == ("django",)
 
 
 def test_public_enums_follow_design_order():
@@ -844,7 +846,7 @@ def test_a_long_chain_is_no_cycle():
     slugs = [f"step-{number}" for number in range(2000)]
     edges = {slug: ([slugs[index - 1]] if index else []) for index, slug in enumerate(slugs)}
     document = parse_catalog(chain_catalog(edges))
-    assert len(document["technologies"]) == 2000
+    assert len(document.technologies) == 2000
 
 
 def test_a_long_cycle_is_reported_without_recursion():
@@ -870,7 +872,7 @@ def test_oversize_file_is_refused_before_parsing(tmp_path):
 def test_file_at_the_limit_is_parsed():
     source = SMALL + "#" * (MAX_BYTES - len(SMALL.encode()))
     assert len(source.encode()) == MAX_BYTES
-    assert parse_catalog(source) == make_document()
+    assert parse_catalog(source).model_dump(mode="json") == make_document()
 
 
 @pytest.mark.parametrize(
@@ -939,7 +941,7 @@ def test_non_utf8_bytes_name_the_line():
 
 def test_validate_document_accepts_a_normalized_document():
     document = make_document()
-    assert validate_document(copy.deepcopy(document)) == (document, [])
+    assert validate_document(copy.deepcopy(document)) == (as_document(document), [])
 
 
 def test_validate_document_without_marks_has_no_lines():
@@ -990,7 +992,7 @@ def test_dump_writes_reasons_as_mappings():
         "    prerequisites:\n      - technology: python-basics\n        why: Django is Python.\n"
         in text
     )
-    assert parse_catalog(text) == document
+    assert parse_catalog(text) == as_document(document)
 
 
 def test_dump_never_writes_aliases_for_shared_objects():
@@ -999,7 +1001,7 @@ def test_dump_never_writes_aliases_for_shared_objects():
     for technology in document["technologies"]:
         technology["categories"] = shared
     text = dump_catalog(document)
-    assert parse_catalog(text) == document
+    assert parse_catalog(text) == as_document(document)
 
 
 def test_dump_does_not_fold_long_lines():
@@ -1018,7 +1020,7 @@ def test_five_thousand_technologies_validate():
     document = chain_document(5000)
     result, errors = validate_document(document)  # timed in `make bench`
     assert errors == []
-    assert result == document
+    assert result == as_document(document)
 
 
 # --- round trip property --------------------------------------------------------------------
@@ -1150,9 +1152,9 @@ def documents(draw: st.DrawFn) -> dict:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_dump_then_parse_gives_the_document_back(document):
-    assert validate_document(document) == (document, [])
+    assert validate_document(document) == (as_document(document), [])
     text = dump_catalog(document)
-    assert parse_catalog(text) == document
+    assert parse_catalog(text) == as_document(document)
     assert dump_catalog(parse_catalog(text)) == text
 
 
@@ -1385,7 +1387,7 @@ def test_the_bad_files_differ_from_a_valid_catalog_by_one_defect():
     """The corpus's shared base is valid: fixing the defect of one file makes it load."""
     fixed = (BAD / "unknown-key.yaml").read_text(encoding="utf-8").replace("homepgae:", "homepage:")
     document = parse_catalog(fixed)
-    assert [technology["slug"] for technology in document["technologies"]] == [
+    assert [technology.slug for technology in document.technologies] == [
         "python-basics",
         "http-basics",
         "django",
@@ -1405,7 +1407,7 @@ needs_libyaml = pytest.mark.skipif(LIBYAML is None, reason="PyYAML is built with
 @run_once
 def test_libyaml_is_used_when_present(monkeypatch):
     monkeypatch.setattr(yaml_reader, "_PythonParser", None)  # would fail if called
-    assert parse_catalog(SMALL) == make_document()
+    assert parse_catalog(SMALL).model_dump(mode="json") == make_document()
 
 
 @needs_libyaml

@@ -24,7 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from catalog.selectors import catalog_document
 from paths.services import learner_create
 from tests.factories import make_path
-_, document = catalog_document()
+document = catalog_document()[1].model_dump(mode="json")
 learner = learner_create()
 path = make_path(learner=learner)
 session = SessionStore()

@@ -71,6 +71,6 @@ def test_outline_numbers_steps_across_stages_and_attaches_projects(small_catalog
     views = [view for stage in outline for view in stage.steps]
     assert [view.number for view in views] == [1, 2, 3]
     assert [view.status for view in views] == ["todo", "done", "todo"]
-    assert [p["project"] for p in views[1].projects] == ["site"]
+    assert [p.project for p in views[1].projects] == ["site"]
     summary = progress_summary(snapshot, {"webfw": "done"})
     assert (summary.done, summary.total, summary.percent_done) == (1, 3, 33)

@@ -100,7 +100,7 @@ def test_the_schedule_runs_from_today_and_leaves_out_finished_steps(small_catalo
     # Goals webfw (3) then scripting (2); basics is known: web 10, webfw 30, scripting 5 hours.
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
     plan = schedule(path.snapshot, {}, today=TODAY)
-    assert [(item.step["technology"], item.start, item.days) for item in plan] == [
+    assert [(item.step.technology, item.start, item.days) for item in plan] == [
         ("web", TODAY, 18),
         ("webfw", TODAY + timedelta(days=18), 53),
         ("scripting", TODAY + timedelta(days=71), 9),
@@ -108,7 +108,7 @@ def test_the_schedule_runs_from_today_and_leaves_out_finished_steps(small_catalo
     assert finish_date(path.snapshot, {}, today=TODAY) == TODAY + timedelta(days=79)
     statuses = {"web": "done", "scripting": "skipped", "webfw": "doing"}
     [only] = schedule(path.snapshot, statuses, today=TODAY)
-    assert (only.step["technology"], only.start, only.number) == ("webfw", TODAY, 2)
+    assert (only.step.technology, only.start, only.number) == ("webfw", TODAY, 2)
     everything = {"web": "done", "scripting": "done", "webfw": "skipped"}
     assert finish_date(path.snapshot, everything, today=TODAY) is None
 

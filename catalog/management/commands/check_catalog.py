@@ -24,8 +24,8 @@ class Command(BaseCommand):
             raise CommandError(f"{options['path']}: {len(invalid.errors)} error(s).") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"{options['path']} is valid: {len(document['categories'])} categories, "
-                f"{len(document['technologies'])} technologies, "
-                f"{len(document['projects'])} projects, {len(document['questions'])} questions."
+                f"{options['path']} is valid: {len(document.categories)} categories, "
+                f"{len(document.technologies)} technologies, "
+                f"{len(document.projects)} projects, {len(document.questions)} questions."
             )
         )
