@@ -411,14 +411,18 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The path as Markdown, with the owner's progress as checkboxes (never their notes)."""
-    path = get_object_or_404(LearningPath, token=token)
+    """The path as Markdown, with the owner's progress as checkboxes; the owner's own export
+    also holds their notes (a reader's never does)."""
+    path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
+    owner = is_owner(request, path)
+    statuses, notes = learner_marks(path.learner_id, notes=owner)
     text = path_markdown(
         snapshot=path.snapshot,
-        statuses=Progress.objects.statuses(path.learner_id),
+        statuses=statuses,
         url=request.build_absolute_uri(path.get_absolute_url()),
         today=timezone.localdate(),
         name=path.name,
+        notes={slug: text for slug, (text, _) in notes.items()},
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="learning-path-{token[:8]}.md"'

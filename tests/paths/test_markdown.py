@@ -46,7 +46,7 @@ def test_reasons_checkpoints_alternatives_and_resources(small_catalog):
     webfw = text[text.index("**3. Web Framework**") :]
     assert "  - Why: Sites need it.\n" in webfw
     assert "  - Or instead: Micro Framework\n" in webfw
-    assert "  - Ready to move on when you can:\n    - Use webfw in a small program.\n" in webfw
+    assert "  - Ready to move on when you can:\n    - [ ] Use webfw in a small program.\n" in webfw
     assert "  - Resources:\n    - [Official tutorial](https://example.org/t) (tutorial)\n" in webfw
     assert "  - Why: This is needed before Web Framework.\n" in text
 
