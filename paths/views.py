@@ -30,7 +30,7 @@ from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.diagram import roadmap
 from paths.forms import NoteForm, PathRenameForm
-from paths.ical import path_calendar
+from paths.ical import path_calendar, study_week
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
 from paths.models import LearningPath, Note, Progress, ProgressStatus, learner_marks
@@ -209,6 +209,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "replan": replan,
             "share_url": request.build_absolute_uri(path.get_absolute_url()),
             "note_max_length": Note.MAX_LENGTH,
+            "study_week": study_week(path.snapshot["hours_per_week"]).describe(),
             **_status_context(path, statuses),
             **_path_urls(path),
         }
@@ -432,7 +433,8 @@ def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def path_calendar_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The path as an iCalendar file: an all-day event per step still to learn, from today."""
+    """The path as an iCalendar file: weekly study sessions for each step still to learn,
+    from today (paths/ical.py)."""
     path = get_object_or_404(LearningPath, token=token)
     text = path_calendar(
         snapshot=path.snapshot,
