@@ -1,13 +1,16 @@
 """A saved path as Markdown: title, totals and progress, a checkbox per step with its reasons,
 effort, checkpoints and resource links, and projects where they stand.
 
-The export is the same for everyone who has the link: the owner's private notes stay out.
+Anyone with the link gets the path and the owner's progress. Only the owner's own export
+(the view passes `notes` only when the request is the owner's) holds their private notes, and
+which checkpoints they ticked (`ticked`: technology slug -> the indices of its ticked
+checkpoints; empty until checkpoints can be ticked, so every checkpoint shows `- [ ]`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from django.utils.dateformat import format as format_date
@@ -43,9 +46,15 @@ def path_markdown(
     url: str,
     today: date,
     name: str = "",
+    notes: Mapping[str, str] | None = None,
+    ticked: Mapping[str, Collection[int]] | None = None,
 ) -> str:
     """The path with the learner's progress: `- [x]` marks a step they marked "Done", and the
-    finish date is reckoned from `today` for the steps still to learn (paths.schedule)."""
+    finish date is reckoned from `today` for the steps still to learn (paths.schedule).
+    `notes` (technology slug -> text) and `ticked` are the owner's alone: never pass them for
+    anyone else."""
+    notes = notes or {}
+    ticked = ticked or {}
     snapshot = read_snapshot(snapshot)
     weeks = snapshot.weeks
     lines = ["# Your learning path", ""]
@@ -83,8 +92,19 @@ def path_markdown(
                 names = ", ".join(escape(item.name) for item in step.alternatives)
                 lines.append(f"  - Or instead: {names}")
             if step.checkpoints:
+                done = ticked.get(step.technology, ())
                 lines.append("  - Ready to move on when you can:")
-                lines += [f"    - {escape(item)}" for item in step.checkpoints]
+                lines += [
+                    f"    - [{'x' if index in done else ' '}] {escape(item)}"
+                    for index, item in enumerate(step.checkpoints)
+                ]
+            note = notes.get(step.technology, "").strip()
+            if note:
+                lines.append("  - Your note (private):")
+                lines += [
+                    f"    > {escape(line)}" if line.strip() else "    >"
+                    for line in note.splitlines()
+                ]
             if step.resources:
                 lines.append("  - Resources:")
                 for item in step.resources:

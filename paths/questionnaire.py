@@ -164,6 +164,55 @@ def screens(catalog: PlannerCatalog, answers: dict[str, list[str]]) -> list[Scre
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many screens the questionnaire has, as far as it can be known on one screen.
+
+    `total` is None while an answer still to give (or to change, on this screen or a later
+    one) can open or close a branch; `at_least` is then the screens that are certain to come,
+    so the counter never promises fewer screens than the learner will see.
+    """
+
+    total: int | None
+    at_least: int
+
+
+def screen_count(catalog: PlannerCatalog, answers: dict[str, list[str]], current: Screen) -> Count:
+    """The number of screens given the answers before `current` (which are fixed on this
+    screen) and any answers at all from `current` on. A question shown only for some answers
+    of an open question is uncertain, and so is one that hangs on an uncertain question."""
+    built_in = 2  # "known" and "hours", always asked
+    if current.question is None:  # every question is behind the learner
+        total = len(visible_questions(catalog, answers)) + built_in
+        return Count(total, total)
+    position = {question.slug: i for i, question in enumerate(catalog.questions)}
+    open_from = position[current.question.slug]
+    shown: dict[str, str] = {}  # slug -> "yes" | "no" | "maybe"
+    for question in catalog.questions:
+        show_if = question.show_if
+        if show_if is None:
+            shown[question.slug] = "yes"
+            continue
+        parent = shown.get(show_if.question, "no")  # a later or unknown parent never shows it
+        if parent == "no":
+            shown[question.slug] = "no"
+            continue
+        parent_choices = set(catalog.question_by_slug[show_if.question].choice_slugs)
+        any_of = set(show_if.any_of)
+        if not any_of & parent_choices:
+            shown[question.slug] = "no"
+        elif position[show_if.question] < open_from:  # answered and fixed: read the answer
+            chosen = set(answers.get(show_if.question, ()))
+            shown[question.slug] = "yes" if any_of & chosen else "no"
+        elif any_of >= parent_choices:  # every possible answer shows it
+            shown[question.slug] = parent
+        else:
+            shown[question.slug] = "maybe"
+    certain = sum(1 for value in shown.values() if value == "yes") + built_in
+    uncertain = any(value == "maybe" for value in shown.values())
+    return Count(None if uncertain else certain, certain)
+
+
 def first_open_index(flow: list[Screen], answers: dict[str, list[str]]) -> int:
     """The first visible question without an answer; the "known" screen when all have one."""
     for index, screen in enumerate(flow):
@@ -390,7 +439,7 @@ def _screen_context(
     context: dict = {
         "screen": current,
         "number": index + 1,
-        "total": len(flow),
+        "count": screen_count(catalog, state.answers, current),
         "action_url": screen_url(flow, index),
         "back_url": screen_url(flow, index - 1) if index > 0 else None,
         "is_last": current.kind == HOURS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from paths import api, views
+from paths import api, openapi, views
 
 
 class TokenConverter:
@@ -52,4 +52,5 @@ urlpatterns = [
     ),
     path("api/catalog", api.catalog, name="api-catalog"),
     path("api/plan", api.plan, name="api-plan"),
+    path("api/openapi.json", openapi.openapi_view, name="api-openapi"),
 ]

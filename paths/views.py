@@ -30,7 +30,7 @@ from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.diagram import roadmap
 from paths.forms import NoteForm, PathGoalForm, PathHoursForm, PathRenameForm
-from paths.ical import path_calendar
+from paths.ical import path_calendar, study_week
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
 from paths.models import LearningPath, Note, Progress, ProgressStatus, learner_marks
@@ -219,6 +219,7 @@ def _path_page_context(
         "replan": replan,
         "share_url": request.build_absolute_uri(path.get_absolute_url()),
         "note_max_length": Note.MAX_LENGTH,
+        "study_week": study_week(snapshot.hours_per_week).describe(),
         **_status_context(snapshot, statuses),
         **_path_urls(path),
     }
@@ -516,14 +517,18 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The path as Markdown, with the owner's progress as checkboxes (never their notes)."""
-    path = get_object_or_404(LearningPath, token=token)
+    """The path as Markdown, with the owner's progress as checkboxes; the owner's own export
+    also holds their notes (a reader's never does)."""
+    path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
+    owner = is_owner(request, path)
+    statuses, notes = learner_marks(path.learner_id, notes=owner)
     text = path_markdown(
         snapshot=path.snapshot,
-        statuses=Progress.objects.statuses(path.learner_id),
+        statuses=statuses,
         url=request.build_absolute_uri(path.get_absolute_url()),
         today=timezone.localdate(),
         name=path.name,
+        notes={slug: text for slug, (text, _) in notes.items()},
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="learning-path-{token[:8]}.md"'
@@ -533,7 +538,8 @@ def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def path_calendar_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The path as an iCalendar file: an all-day event per step still to learn, from today."""
+    """The path as an iCalendar file: weekly study sessions for each step still to learn,
+    from today (paths/ical.py)."""
     path = get_object_or_404(LearningPath, token=token)
     text = path_calendar(
         snapshot=path.snapshot,

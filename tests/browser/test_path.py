@@ -247,6 +247,26 @@ def test_the_exports(live_server, page, saved_path):
     response = page.request.get(live_server.url + href)
     assert response.ok and response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.text().count("BEGIN:VEVENT") == 3
+    assert response.text().count("RRULE:FREQ=WEEKLY;WKST=MO;BYDAY=TU,TH;COUNT=") == 3
+
+
+def test_the_owner_s_markdown_download_has_their_note_a_reader_s_not(
+    live_server, page, browser, saved_path
+):
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + saved_path.get_absolute_url())
+    card = step(page, "webfw")
+    card.locator("summary").click()
+    card.get_by_role("textbox").fill("Read chapter 4 twice.")
+    card.get_by_role("button", name="Save note").click()
+    card.get_by_text("Note saved.").wait_for()
+    href = page.get_by_role("link", name="Markdown").get_attribute("href")
+    mine = page.request.get(live_server.url + href).text()  # with the owner's cookies
+    assert "  - Your note (private):\n    > Read chapter 4 twice.\n" in mine
+    reader = browser.new_context()
+    theirs = reader.request.get(live_server.url + f"/paths/{saved_path.token}.md").text()
+    reader.close()
+    assert theirs.startswith("# Your learning path") and "chapter 4" not in theirs
 
 
 def test_a_changed_catalog_shows_the_difference_and_re_plans_in_place(

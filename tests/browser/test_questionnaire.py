@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.paths.test_questionnaire import branching_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +48,7 @@ def shown_steps(page) -> list[str]:
 def test_questionnaire_with_javascript(live_server, page, page_problems, small_catalog):
     page.goto(live_server.url + "/advisor/")
     assert legend_text(page) == "What do you want to make?"
-    assert page.get_by_text("Question 1 of 3").is_visible()
+    assert page.get_by_text("Question 1 of at least 3").is_visible()
     assert page.get_by_role("button", name="Back").count() == 0
     assert_accessible(page)
     # Marks this document: a full page load would lose it, an htmx swap keeps it.
@@ -158,4 +159,38 @@ def test_screens_fit_a_phone(live_server, browser, small_catalog):
     page.wait_for_url("**/advisor/q/size/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_counter_stays_truthful_when_branches_open(
+    live_server, browser, load_document, javascript
+):
+    """Opening two branches one after the other: the counter says "at least" while an
+    answer can still add a question, and the total it then gives is the one reached."""
+    load_document(branching_document())
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    counter = page.locator("#question-progress")
+    page.goto(live_server.url + "/advisor/")
+    if javascript:
+        page.evaluate("window.__sameDocument = true")
+    expect(counter).to_have_text("Question 1 of at least 4")
+    page.get_by_label("A website").check()
+    page.get_by_role("button", name="Next").click()
+    expect(counter).to_have_text("Question 2 of at least 5")
+    page.get_by_label("Large").check()
+    page.get_by_role("button", name="Next").click()
+    expect(counter).to_have_text("Question 3 of 6")
+    assert page.locator("progress.progress").get_attribute("max") == "6"
+    seen = []
+    for _ in range(3):
+        page.locator("#question-form .choice-list input").first.check()
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text(re.compile(f"Question {len(seen) + 4} of")).wait_for()
+        seen.append(counter.inner_text())
+    assert seen == ["Question 4 of 6", "Question 5 of 6", "Question 6 of 6"]
+    if javascript:  # axe needs JavaScript too
+        assert page.evaluate("window.__sameDocument") is True
+        assert axe_violations(page) == []
     context.close()

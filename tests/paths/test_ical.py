@@ -1,17 +1,19 @@
-"""The calendar export (paths/ical.py, paths/schedule.py): RFC 5545 text rules, one all-day
-event per step still to learn, spaced at the learner's pace from today."""
+"""The calendar export (paths/ical.py): RFC 5545 text rules, weekly study sessions that cover
+each step still to learn, read back with a parser library as a calendar application reads them."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from dateutil.rrule import rrulestr
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
+from icalendar import Calendar
 
-from paths.ical import escape_text, fold, path_calendar
+from paths.ical import escape_text, fold, path_calendar, study_week
 from paths.schedule import finish_date, schedule, step_days
 from paths.services import path_rename, progress_set
 from tests.factories import make_document, make_path
@@ -136,10 +138,12 @@ def test_the_calendar_follows_rfc_5545(small_catalog):
         "Step 2 of 3: Web Framework",
         "Step 3 of 3: Scripting Kit",
     ]
-    assert [(e["DTSTART;VALUE=DATE"], e["DTEND;VALUE=DATE"]) for e in found] == [
-        ("20250106", "20250124"),
-        ("20250124", "20250318"),
-        ("20250318", "20250327"),
+    # 4 hours a week: two 2-hour evenings, Tuesday and Thursday, from Monday 6 January.
+    # Web Protocol (10 hours) takes 5 of them, Web Framework (30) 15, Scripting Kit (5) 3.
+    assert [(e["DTSTART"], e["DTEND"], e["RRULE"]) for e in found] == [
+        ("20250107T190000", "20250107T210000", "FREQ=WEEKLY;WKST=MO;BYDAY=TU,TH;COUNT=5"),
+        ("20250123T190000", "20250123T210000", "FREQ=WEEKLY;WKST=MO;BYDAY=TU,TH;COUNT=15"),
+        ("20250318T190000", "20250318T210000", "FREQ=WEEKLY;WKST=MO;BYDAY=TU,TH;COUNT=3"),
     ]
     assert {event["DTSTAMP"] for event in found} == {"20250106T093000Z"}
     uids = [event["UID"] for event in found]
@@ -149,10 +153,67 @@ def test_the_calendar_follows_rfc_5545(small_catalog):
     assert all(event["URL"] == "https://example.org/paths/abc/" for event in found)
 
 
+@pytest.mark.parametrize(
+    ("hours", "days", "minutes", "start"),
+    [
+        (1, "WE", 60, "19:00"),
+        (4, "TU,TH", 120, "19:00"),
+        (5, "MO,WE,FR", 100, "19:00"),
+        (10, "MO,TU,WE,TH,FR", 120, "19:00"),
+        (15, "MO,TU,WE,TH,FR,SA,SU", 130, "19:00"),
+        (40, "MO,TU,WE,TH,FR,SA,SU", 345, "16:15"),  # ends at 22:00, not past it
+        (80, "MO,TU,WE,TH,FR,SA,SU", 690, "10:30"),
+    ],
+)
+def test_the_week_spreads_the_hours_over_evenings(hours, days, minutes, start):
+    week = study_week(hours)
+    assert (week.byday, week.minutes, week.start.strftime("%H:%M")) == (days, minutes, start)
+    assert hours * 60 <= len(week.days) * week.minutes < hours * 60 + 5 * len(week.days)
+
+
+def sessions(text: str) -> list[tuple[str, datetime, datetime]]:
+    """Every study session in the file, as a calendar application reads it: parsed with the
+    icalendar library, each RRULE expanded with dateutil."""
+    parsed = Calendar.from_ical(text)
+    found = []
+    for event in parsed.walk("VEVENT"):
+        for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "RRULE", "SUMMARY"):
+            assert required in event, required
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert start.tzinfo is None and end > start  # floating local times
+        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)
+        found += [(str(event["SUMMARY"]), day, day + (end - start)) for day in rule]
+    return found
+
+
+@pytest.mark.parametrize("hours", [1, 3, 5, 7, 12, 40, 80])
+def test_a_calendar_application_sees_weekly_sessions_that_cover_each_step(small_catalog, hours):
+    path = make_path(answers=SITE_LARGE, hours_per_week=hours)
+    found = sessions(calendar(path))
+    week = study_week(hours)
+    assert found and found[0][1].date() >= TODAY
+    assert all(start.weekday() in week.days for _, start, _ in found)
+    assert all(end.date() == start.date() for _, start, end in found)  # none past midnight
+    assert [start for _, start, _ in found] == sorted({start for _, start, _ in found})
+    for step in path.snapshot["steps"]:
+        mine = [(s, e) for name, s, e in found if name.endswith(": " + step["name"])]
+        minutes = sum((e - s).total_seconds() / 60 for s, e in mine)
+        assert step["effort_hours"] * 60 <= minutes < step["effort_hours"] * 60 + week.minutes
+    # No calendar week holds more than the learner's hours (and a few minutes of rounding).
+    per_week: dict = {}
+    for _, start, end in found:
+        key = start.isocalendar()[:2]
+        per_week[key] = per_week.get(key, 0) + (end - start).total_seconds() / 60
+    assert max(per_week.values()) < hours * 60 + 5 * 7
+
+
 def test_each_event_describes_its_step(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
     webfw = events(calendar(path))[1]["DESCRIPTION"]
-    assert webfw.startswith("Why: Sites need it.\\nEffort: 30 hours\\, about 53 days at 4 hours")
+    assert webfw.startswith(
+        "Why: Sites need it.\\nEffort: 30 hours\\, in 15 sessions (Tuesday and Thursday\\, "
+        "2 h from 19:00)\\, the last on Thursday 13 March 2025."
+    )
     assert "\\nReady to move on when you can:\\n- Use webfw in a small program." in webfw
     assert "\\nLearn from:\\n- Official tutorial (tutorial): https://example.org/t" in webfw
     assert webfw.endswith("\\nYour path: https://example.org/paths/abc/")
@@ -161,9 +222,9 @@ def test_each_event_describes_its_step(small_catalog):
 def test_progress_moves_the_events(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
     found = events(calendar(path, {"web": "done", "scripting": "doing"}))
-    assert [(e["SUMMARY"], e["DTSTART;VALUE=DATE"]) for e in found] == [
-        ("Step 2 of 3: Web Framework", "20250106"),
-        ("Step 3 of 3: Scripting Kit", "20250228"),
+    assert [(e["SUMMARY"], e["DTSTART"]) for e in found] == [
+        ("Step 2 of 3: Web Framework", "20250107T190000"),
+        ("Step 3 of 3: Scripting Kit", "20250227T190000"),
     ]
 
 
@@ -206,6 +267,14 @@ def test_the_calendar_view(small_catalog):
         "Step 2 of 3: Web Framework",
         "Step 3 of 3: Scripting Kit",
     ]
-    assert found[0]["DTSTART;VALUE=DATE"] in {day.strftime("%Y%m%d") for day in (before, after)}
+    first = {day + timedelta(days=n) for day in (before, after) for n in range(7)}
+    assert found[0]["DTSTART"][:8] in {day.strftime("%Y%m%d") for day in first}
     assert found[0]["URL"] == f"http://testserver/paths/{path.token}/"
     assert Client().get("/paths/" + "x" * 32 + ".ics").status_code == 404
+
+
+def test_the_path_page_says_when_the_sessions_are(client, small_catalog):
+    path = make_path(answers=SITE_LARGE, hours_per_week=5)
+    html = Client().get(path.get_absolute_url()).content.decode()
+    assert "weekly study sessions" in html
+    assert "5 hours a week: Monday, Wednesday and Friday, 1 h 40 min from 19:00." in html

@@ -48,7 +48,7 @@ def test_reasons_checkpoints_alternatives_and_resources(small_catalog):
     webfw = text[text.index("**2. Web Framework**") : text.index("**3. Scripting Kit**")]
     assert "  - Why: Sites need it.\n" in webfw
     assert "  - Or instead: Micro Framework\n" in webfw
-    assert "  - Ready to move on when you can:\n    - Use webfw in a small program.\n" in webfw
+    assert "  - Ready to move on when you can:\n    - [ ] Use webfw in a small program.\n" in webfw
     assert "  - Resources:\n    - [Official tutorial](https://example.org/t) (tutorial)\n" in webfw
     assert "  - Why: This is needed before Web Framework.\n" in text
 

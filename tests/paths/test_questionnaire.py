@@ -200,7 +200,8 @@ def test_advance_reshows_an_invalid_answer_and_finishes_on_the_last_screen(catal
 def test_first_screen_full_page(client, small_catalog):
     html = assert_full_page(client.get("/advisor/"))
     assert "<fieldset" in html and legend(html) == "What do you want to make?"
-    assert "Question 1 of 3" in html
+    # "A website" opens one more question, so the total is not known yet.
+    assert "Question 1 of at least 3" in html and "<progress" not in html
     assert "Pick all that apply." in html
     assert '<input type="checkbox" name="answer" value="site">' in html
     assert "<span>A website</span>" in html
@@ -586,6 +587,100 @@ def test_the_default_catalog_is_not_needed(client, load_document):
     assert [step["technology"] for step in path.snapshot["steps"]] == [
         step["technology"] for step in expected["steps"]
     ]
+
+
+# The question counter --------------------------------------------------------------------
+
+
+def branching_document() -> dict:
+    """goal (site/tools) opens size for a site; size "large" opens host; style always."""
+    document = make_document()
+    choice = {"recommends": [], "knows": []}
+    document["questions"] += [
+        {
+            "slug": "host",
+            "prompt": "Where will it run?",
+            "help": "",
+            "kind": "single",
+            "show_if": {"question": "size", "any_of": ["large"]},
+            "choices": [
+                {"slug": "cloud", "label": "A cloud", **choice},
+                {"slug": "own", "label": "My own box", **choice},
+            ],
+        },
+        {
+            "slug": "style",
+            "prompt": "How do you like to learn?",
+            "help": "",
+            "kind": "single",
+            "show_if": None,
+            "choices": [
+                {"slug": "read", "label": "Reading", **choice},
+                {"slug": "watch", "label": "Watching", **choice},
+            ],
+        },
+    ]
+    return document
+
+
+COUNTER = re.compile(r'id="question-progress">Question (\d+) of (at least )?(\d+)</p>')
+
+
+def walk(client, picks: dict[str, str]) -> list[tuple[int, bool, int]]:
+    """Go through the questionnaire with plain posts, picking `picks[slug]` (or the first
+    choice) on each question; return each screen's (number, total known, count)."""
+    client.post("/advisor/restart/")
+    url, seen = "/advisor/", []
+    while True:
+        html = body(client.get(url))
+        number, at_least, count = COUNTER.search(html).groups()
+        seen.append((int(number), not at_least, int(count)))
+        if url == "/advisor/hours/":
+            return seen
+        if url == "/advisor/known/":
+            data = {"known": []}
+        else:
+            values = re.findall(r'name="answer" value="([^"]+)"', html)
+            slug = url.strip("/").split("/")[-1] if "/q/" in url else "goal"
+            data = {"answer": [picks.get(slug, values[0])]}
+        response = client.post(url, data)
+        assert response.status_code == 302, html
+        url = response["Location"]
+
+
+@pytest.mark.parametrize(
+    "picks",
+    [
+        {"goal": "tools"},
+        {"goal": "site", "size": "small"},
+        {"goal": "site", "size": "large"},
+    ],
+    ids=["no branch", "one branch", "two branches"],
+)
+def test_the_counter_never_promises_a_total_it_breaks(client, load_document, picks):
+    """Whatever the answers, a total once shown is the number of screens the learner goes
+    through, and "at least" never says more; the numbers go 1, 2, 3... without a gap."""
+    load_document(branching_document())
+    seen = walk(client, picks)
+    screens = len(seen)
+    assert [number for number, _, _ in seen] == list(range(1, screens + 1))
+    for _, known, count in seen:
+        assert (count == screens) if known else (count <= screens), seen
+    assert seen[-1] == (screens, True, screens)
+    assert not seen[0][1]  # the first answer can open a branch
+
+
+def test_the_counter_shows_the_total_once_no_branch_is_left(client, load_document):
+    load_document(branching_document())
+    client.post("/advisor/", {"answer": ["tools"]})
+    # With "tools" only, size and host stay closed: style, known, hours are all that is left.
+    html = body(client.get("/advisor/q/style/"))
+    assert "Question 2 of 4" in html and '<progress class="progress" max="4" value="2"' in html
+    client.post("/advisor/", {"answer": ["site"]})
+    html = body(client.get("/advisor/q/size/"))
+    assert "Question 2 of at least 5" in html  # "Large" would open host
+    client.post("/advisor/q/size/", {"answer": "small"})
+    assert "Question 3 of 5" in body(client.get("/advisor/q/style/"))
 
 
 # Query budgets: a fixed number whatever the catalog's size ----------------------------------

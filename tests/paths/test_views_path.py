@@ -346,7 +346,8 @@ def test_notes_are_never_shown_to_readers(client, owner):
     assert "my secret" not in body(Client().get(owner.get_absolute_url()))
     assert "my secret" not in body(Client().get(f"/paths/{owner.token}.md"))
     assert "my secret" not in body(Client().get(f"/paths/{owner.token}.ics"))
-    assert "my secret" not in body(client.get(f"/paths/{owner.token}.md"))
+    assert "my secret" in body(client.get(f"/paths/{owner.token}.md"))  # the owner's own copy
+    assert "my secret" not in body(client.get(f"/paths/{owner.token}.ics"))
 
 
 def test_progress_needs_a_csrf_token(owner):
@@ -416,6 +417,25 @@ def test_markdown_view(client, owner):
     assert "- Progress: 1 of 3 steps done, 35 hours left" in text
     assert f"http://testserver/paths/{owner.token}/" in text
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_owner_s_markdown_holds_their_notes_and_a_reader_s_never(client, owner):
+    note_set(
+        learner_id=owner.learner_id,
+        technology_slug="webfw",
+        text="Finish *part 2*\n\nthen the <admin>.",
+        expected_version=0,
+    )
+    mine = body(client.get(f"/paths/{owner.token}.md"))
+    step = mine[mine.index("**2. Web Framework**") :]
+    assert "  - Your note (private):\n    > Finish \\*part 2\\*\n    >\n" in step
+    assert "    > then the \\<admin\\>.\n" in step
+    assert "- [ ] Use webfw in a small program." in step  # a checkpoint, not ticked
+    without_note = [
+        line for line in mine.split("\n") if not line.startswith(("  - Your note", "    >"))
+    ]
+    theirs = body(Client().get(f"/paths/{owner.token}.md"))  # a reader: everything but the note
+    assert theirs == "\n".join(without_note)
 
 
 # Query budgets ------------------------------------------------------------------------------
