@@ -27,9 +27,33 @@ class CatalogVersion(models.Model):
 
     number = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField()
+    # Each entry's digest as last loaded or exported (catalog/plan.py): what a load compares
+    # with to tell edits made since (admin, shell) that it would overwrite.
+    baseline = models.JSONField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"catalog version {self.number}"
+
+
+class CatalogChange(models.Model):
+    """One applied change of the catalog as a whole (a load or an upload): when, who, what."""
+
+    at = models.DateTimeField(db_index=True)
+    version = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=300)  # "load_catalog fixtures/catalog.yaml", ...
+    lines = models.JSONField(default=list)  # the plan's lines, as shown before applying
+    counts = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "catalog version"
+        verbose_name_plural = "catalog history"
+
+    def __str__(self) -> str:
+        return f"catalog version {self.version}"
 
 
 class Category(models.Model):
