@@ -161,10 +161,21 @@ class AlternativeInline(admin.TabularInline):
     verbose_name_plural = "alternatives (or instead)"
 
 
-class ResourceInline(admin.TabularInline):
+class LinkCheckShown:
+    @admin.display(description="last link check")
+    def link_check(self, resource: Resource) -> str:
+        """The last `check_links` result, in words (never by colour alone)."""
+        if resource.last_checked_at is None:
+            return "not checked yet"
+        when = resource.last_checked_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{'OK' if resource.last_check_ok else 'FAILED'}: {resource.last_check} ({when})"
+
+
+class ResourceInline(LinkCheckShown, admin.TabularInline):
     model = Resource
     extra = 0
-    fields = ["title", "url", "kind", "position"]
+    fields = ["title", "url", "kind", "position", "link_check"]
+    readonly_fields = ["link_check"]
 
 
 @admin.register(Category)
@@ -200,7 +211,17 @@ class TechnologyAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "level", "effort_hours", "position"]}),
         ("What a learner reads", {"fields": ["summary", "highlights", "checkpoints", "homepage"]}),
+        ("Link checks", {"fields": ["homepage_link_check"]}),
     ]
+    readonly_fields = ["homepage_link_check"]
+
+    @admin.display(description="last homepage check")
+    def homepage_link_check(self, technology: Technology) -> str:
+        if technology.homepage_checked_at is None:
+            return "not checked yet"
+        when = technology.homepage_checked_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{technology.homepage_check} ({when})"
+
     view_on_site = True
 
 
@@ -299,9 +320,10 @@ class ChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "technology", "url"]
-    list_filter = ["kind"]
+class ResourceAdmin(LinkCheckShown, admin.ModelAdmin):
+    list_display = ["title", "kind", "technology", "url", "link_check"]
+    list_filter = ["kind", "last_check_ok"]
+    readonly_fields = ["link_check"]
     list_select_related = ["technology"]
     search_fields = ["title", "url", "technology__name"]
     autocomplete_fields = ["technology"]

@@ -118,6 +118,9 @@ class Technology(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
     homepage = models.URLField(max_length=500, blank=True)
+    # The last `check_links` of the homepage (not part of the catalog document).
+    homepage_check = models.CharField(max_length=300, blank=True, default="", db_default="")
+    homepage_checked_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0, db_index=True)
     categories = models.ManyToManyField(
         Category, through="TechnologyCategory", related_name="technologies"
@@ -230,6 +233,11 @@ class Resource(models.Model):
     url = models.URLField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(default=0)
+    # The last `check_links` of the URL: "OK (200)", "HTTP 404", "timed out after 10 s", ...
+    # (not part of the catalog document; the loader's plain INSERTs leave them to the defaults).
+    last_check = models.CharField(max_length=300, blank=True, default="", db_default="")
+    last_check_ok = models.BooleanField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
