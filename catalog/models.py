@@ -76,29 +76,30 @@ class Category(models.Model):
 
 
 class TechnologyKind(models.TextChoices):
-    LANGUAGE = "language"
-    FRAMEWORK = "framework"
-    LIBRARY = "library"
-    STDLIB = "stdlib", "standard library"
-    TOOL = "tool"
-    PLATFORM = "platform"
-    SERVICE = "service"
-    PRACTICE = "practice"
+    # Labels capitalized, as the admin's dropdowns and the browse pages show them.
+    LANGUAGE = "language", "Language"
+    FRAMEWORK = "framework", "Framework"
+    LIBRARY = "library", "Library"
+    STDLIB = "stdlib", "Standard library"
+    TOOL = "tool", "Tool"
+    PLATFORM = "platform", "Platform"
+    SERVICE = "service", "Service"
+    PRACTICE = "practice", "Practice"
 
 
 class TechnologyLevel(models.TextChoices):
-    BEGINNER = "beginner"
-    INTERMEDIATE = "intermediate"
-    ADVANCED = "advanced"
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
 
 
 class ResourceKind(models.TextChoices):
-    DOCS = "docs"
-    TUTORIAL = "tutorial"
-    COURSE = "course"
-    BOOK = "book"
-    VIDEO = "video"
-    ARTICLE = "article"
+    DOCS = "docs", "Docs"
+    TUTORIAL = "tutorial", "Tutorial"
+    COURSE = "course", "Course"
+    BOOK = "book", "Book"
+    VIDEO = "video", "Video"
+    ARTICLE = "article", "Article"
 
 
 class Technology(models.Model):
@@ -169,6 +170,7 @@ class TechnologyCategory(models.Model):
             )
         ]
         verbose_name = "category"
+        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return f"{self.technology} in {self.category}"
@@ -289,8 +291,8 @@ class Question(models.Model):
     """One screen of the questionnaire."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", "single (exactly one choice)"
-        MULTIPLE = "multiple", "multiple (one or more)"
+        SINGLE = "single", "Single (exactly one choice)"
+        MULTIPLE = "multiple", "Multiple (one or more)"
 
     slug = slug_field()
     prompt = models.CharField(max_length=200)
