@@ -10,10 +10,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 
 from catalog.graph import would_close_cycle
 from catalog.models import (
     Alternative,
+    CatalogChange,
     CatalogVersion,
     Category,
     Choice,
@@ -510,6 +512,32 @@ class PrerequisiteAdmin(admin.ModelAdmin):
                 return cleaned
 
         return CycleCheckedForm
+
+
+@admin.register(CatalogChange)
+class CatalogChangeAdmin(admin.ModelAdmin):
+    """The history of loads: when, who, from what, and the plan's own lines."""
+
+    list_display = ["version", "at", "user", "source", "counts"]
+    list_select_related = ["user"]
+    fields = ["version", "at", "user", "source", "counts", "changes"]
+    readonly_fields = fields
+
+    @admin.display(description="changes")
+    def changes(self, change: CatalogChange) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li><code>{}</code></li>", ((line,) for line in change.lines)),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record: viewed, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CatalogVersion)
