@@ -8,7 +8,12 @@ from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
 from advisor import views
-from catalog.admin_views import catalog_export_yaml, catalog_upload, catalog_upload_apply
+from catalog.admin_views import (
+    catalog_export_yaml,
+    catalog_preview,
+    catalog_upload,
+    catalog_upload_apply,
+)
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -37,6 +42,11 @@ urlpatterns = [
         settings.ADMIN_URL + "catalog/upload/apply/",
         admin.site.admin_view(catalog_upload_apply),
         name="admin-catalog-upload-apply",
+    ),
+    path(
+        settings.ADMIN_URL + "catalog/preview/",
+        admin.site.admin_view(catalog_preview),
+        name="admin-catalog-preview",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

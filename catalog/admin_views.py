@@ -118,3 +118,61 @@ def catalog_upload_apply(request: HttpRequest) -> HttpResponse:
         )
     messages.success(request, f"Loaded {pending['name']}: {len(plan.lines())} change(s).")
     return redirect("admin:catalog_catalogchange_changelist")
+
+
+def _preview_plan(planner_catalog: object, answers: dict) -> object:
+    from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan
+
+    return build_plan(planner_catalog, answers, (), DEFAULT_HOURS_PER_WEEK)
+
+
+@require_GET
+def catalog_preview(request: HttpRequest) -> HttpResponse:
+    """ "Try the questionnaire": pick answers, see the path they give and why each step is on it.
+
+    With an uploaded file waiting to be applied, the path is shown before and after it too.
+    Reads only; a GET form, so a curator can bookmark a set of answers.
+    """
+    from paths.catalog_cache import get_planner_catalog
+    from paths.planner import catalog_from_document, visible_questions
+
+    _, catalog = get_planner_catalog()
+    answers = {
+        question.slug: [
+            slug for slug in request.GET.getlist(question.slug) if slug in question.choice_slugs
+        ]
+        for question in catalog.questions
+    }
+    answers = {slug: picked for slug, picked in answers.items() if picked}
+    asked = bool(request.GET)
+    context = {
+        "title": "Try the questionnaire",
+        "questions": [
+            (
+                question,
+                [
+                    (choice, choice.slug in answers.get(question.slug, ()))
+                    for choice in question.choices
+                ],
+            )
+            for question in catalog.questions
+        ],
+        "asked": asked,
+    }
+    if asked:
+        context["visible"] = {question.slug for question in visible_questions(catalog, answers)}
+        context["plan"] = _preview_plan(catalog, answers)
+        pending = request.session.get(SESSION_KEY)
+        if pending:
+            try:
+                after = catalog_from_document(
+                    parse_catalog(pending["text"], filename=pending["name"])
+                )
+            except CatalogInvalid:
+                after = None
+            if after is not None:
+                context["pending_name"] = pending["name"]
+                context["after"] = _preview_plan(after, answers)
+    return TemplateResponse(
+        request, "admin/catalog_preview.html", {**admin.site.each_context(request), **context}
+    )

@@ -167,3 +167,45 @@ def test_the_new_pages_run_the_same_queries_at_two_catalog_sizes(curator, load_d
         curator.get(detail)  # warm Django's content-type cache, which only the first fills
         counts[-1] += (queries(curator, "get", detail),)
     assert counts[0] == counts[1], counts
+
+
+def test_try_the_questionnaire_shows_the_path_and_its_reasons(curator, small_catalog):
+    page = curator.get(reverse("admin-catalog-preview"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'type="checkbox" name="goal" value="site"' in html
+    assert 'type="radio" name="size" value="small"' in html
+    assert "The path with the catalog as it is" not in html  # nothing asked yet
+    html = curator.get(reverse("admin-catalog-preview"), {"goal": "site"}).content.decode()
+    assert "<strong>Web Framework</strong>" in html
+    assert "Sites need it." in html
+    assert "<strong>Micro Framework</strong>" not in html
+    html = curator.get(
+        reverse("admin-catalog-preview"), {"goal": "tools", "size": "small"}
+    ).content.decode()
+    assert "<strong>Scripting Kit</strong>" in html
+    assert "How big is the site? (asked only after goal) — not asked with these answers" in html
+    assert "<strong>Micro Framework</strong>" not in html  # size is hidden: its answer ignored
+
+
+def test_the_preview_shows_the_path_before_and_after_a_pending_upload(curator, small_catalog):
+    changed = make_document()
+    changed["questions"][0]["choices"][0]["recommends"][0]["because"] = "A new reason."
+    upload(curator, changed, name="next.yaml")
+    html = curator.get(reverse("admin-catalog-preview"), {"goal": "site"}).content.decode()
+    assert "The path once next.yaml is applied" in html
+    before, after = html.split("<h2>The path once next.yaml is applied</h2>")
+    assert "Sites need it." in before and "A new reason." not in before
+    assert "A new reason." in after
+
+
+def test_the_preview_runs_the_same_queries_at_two_catalog_sizes(curator, load_document):
+    counts = []
+    for size in (15, 150):
+        load_document(generate_document(size, seed=size))
+        url = reverse("admin-catalog-preview")
+        curator.get(url, {"goal": "goal-1"})  # the planner's catalog, once per version
+        page = curator.get(url, {"goal": "goal-1", "build": "build-2"}).content.decode()
+        assert "steps, about" in page  # these answers give a path
+        counts.append(queries(curator, "get", url, goal="goal-1", build="build-2"))
+    assert counts[0] == counts[1], counts
