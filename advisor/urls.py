@@ -10,6 +10,7 @@ from accounts.forms import ThrottledAdminAuthenticationForm
 from advisor import views
 from catalog.admin_views import (
     catalog_export_yaml,
+    catalog_health,
     catalog_preview,
     catalog_upload,
     catalog_upload_apply,
@@ -47,6 +48,11 @@ urlpatterns = [
         settings.ADMIN_URL + "catalog/preview/",
         admin.site.admin_view(catalog_preview),
         name="admin-catalog-preview",
+    ),
+    path(
+        settings.ADMIN_URL + "catalog/health/",
+        admin.site.admin_view(catalog_health),
+        name="admin-catalog-health",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

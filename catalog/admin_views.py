@@ -176,3 +176,27 @@ def catalog_preview(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "admin/catalog_preview.html", {**admin.site.each_context(request), **context}
     )
+
+
+@require_GET
+def catalog_health(request: HttpRequest) -> HttpResponse:
+    """Catalog health: `check_catalog --lint`'s findings, and what learners pick and skip."""
+    from catalog.health import KINDS, lint, usage
+    from catalog.selectors import catalog_document
+
+    _, document = catalog_document()
+    findings = lint(document)
+    groups = [
+        (heading, [finding.text for finding in findings if finding.kind == kind])
+        for kind, heading in KINDS.items()
+    ]
+    return TemplateResponse(
+        request,
+        "admin/catalog_health.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Catalog health",
+            "groups": groups,
+            "usage": usage(document),
+        },
+    )
