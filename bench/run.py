@@ -450,6 +450,9 @@ def print_pages(rows: list) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="only the pages' tables (quicker, for tuning)"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
@@ -468,6 +471,11 @@ def main() -> int:
             clean_redis(extra_env)
         failures += [f"{row[0]} ({name})" for row in rows if not row[-1]]
         tables.append((name, rows))
+    if options.pages_only:
+        for name, rows in tables:
+            print(f"\nPages, {name}:\n")
+            print_pages(rows)
+        return 1 if failures else 0
     planner = planner_times()
     loads, large_env = load_times(tmp)
     large_plan = large_plan_latency(tmp, large_env, options.seconds)

@@ -19,6 +19,7 @@ from django.db.models import Subquery, Value
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
+from catalog.prepared import PreparedQuery
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -69,25 +70,7 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
     def header(self, token: str) -> PathHeader | None:
         """The path with this share token, without its snapshot and answers, and the
         catalog's current version (one query: the version rides along as two subqueries)."""
-        version = CatalogVersion.objects.filter(pk=1)
-        row = (
-            self.filter(token=token)
-            .annotate(
-                catalog_number=Subquery(version.values("number")[:1]),
-                catalog_changed_at=Subquery(version.values("changed_at")[:1]),
-            )
-            .values_list(
-                "id",
-                "learner_id",
-                "learner__user_id",
-                "name",
-                "updated",
-                "catalog_version",
-                "catalog_number",
-                "catalog_changed_at",
-            )
-            .first()
-        )
+        row = _HEADER.first(token=token)
         if row is None:
             return None
         pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
@@ -111,19 +94,9 @@ def learner_marks(
     request."""
     if not notes:
         return Progress.objects.statuses(learner_id), {}
-    # A status row has no text; a note row has no status. Both are never NULL in their table.
-    marks = Progress.objects.filter(learner_id=learner_id).values_list(
-        "technology_slug",
-        "status",
-        Value(None, output_field=models.TextField()),
-        Value(None, output_field=models.IntegerField()),
-    )
-    texts_of = Note.objects.filter(learner_id=learner_id).values_list(
-        "technology_slug", Value(None, output_field=models.CharField()), "text", "version"
-    )
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
-    for slug, status, text, version in marks.order_by().union(texts_of.order_by(), all=True):
+    for slug, status, text, version in _MARKS.rows(learner_id=learner_id):
         if status is not None:
             statuses[slug] = status
         else:
@@ -181,7 +154,7 @@ class ProgressManager(models.Manager):
         """technology slug → status for one learner (one query; none without a learner)."""
         if learner_id is None:
             return {}
-        return dict(self.filter(learner_id=learner_id).values_list("technology_slug", "status"))
+        return dict(_STATUSES.rows(learner_id=learner_id))
 
     def done_slugs(self, learner_id: uuid.UUID | None) -> set[str]:
         """The technologies a learner marked "Done" (one query; none without a learner)."""
@@ -262,3 +235,59 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note on {self.technology_slug}"
+
+
+# The saved path page's queries, run on every request: compiled once (catalog/prepared.py).
+
+
+def _header_row(token: str) -> models.QuerySet:
+    version = CatalogVersion.objects.filter(pk=1)
+    return (
+        LearningPath.objects.filter(token=token)
+        .order_by()
+        .annotate(
+            catalog_number=Subquery(version.values("number")[:1]),
+            catalog_changed_at=Subquery(version.values("changed_at")[:1]),
+        )
+        .values_list(
+            "id",
+            "learner_id",
+            "learner__user_id",
+            "name",
+            "updated",
+            "catalog_version",
+            "catalog_number",
+            "catalog_changed_at",
+        )
+    )
+
+
+def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
+    return (
+        Progress.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list("technology_slug", "status")
+    )
+
+
+def _mark_rows(learner_id: uuid.UUID) -> models.QuerySet:
+    # A status row has no text; a note row has no status. Both are never NULL in their table.
+    statuses = _status_rows(learner_id).values_list(
+        "technology_slug",
+        "status",
+        Value(None, output_field=models.TextField()),
+        Value(None, output_field=models.IntegerField()),
+    )
+    texts = (
+        Note.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            "technology_slug", Value(None, output_field=models.CharField()), "text", "version"
+        )
+    )
+    return statuses.union(texts, all=True)
+
+
+_HEADER = PreparedQuery(_header_row, token=LearningPath._meta.get_field("token"))
+_STATUSES = PreparedQuery(_status_rows, learner_id=Progress._meta.get_field("learner"))
+_MARKS = PreparedQuery(_mark_rows, learner_id=Progress._meta.get_field("learner"))
