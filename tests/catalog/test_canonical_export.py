@@ -87,3 +87,10 @@ def test_an_admin_edit_exports_as_a_diff_of_just_that_edit(load_document, tmp_pa
     ]
     assert len(diff) <= 6, diff
     assert any("plain words" in line for line in diff)
+
+
+@pytest.mark.django_db
+def test_exporting_the_freshly_loaded_default_catalog_gives_the_file_byte_for_byte(tmp_path):
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "catalog.yaml"
+    call_command("load_catalog", str(fixture), stdout=io.StringIO())
+    assert export(tmp_path).encode("utf-8") == fixture.read_bytes()
