@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from catalog.graph import would_close_cycle
 from catalog.models import (
     Alternative,
+    CatalogChange,
     CatalogVersion,
     Category,
     Choice,
@@ -161,10 +162,21 @@ class AlternativeInline(admin.TabularInline):
     verbose_name_plural = "alternatives (or instead)"
 
 
-class ResourceInline(admin.TabularInline):
+class LinkCheckShown:
+    @admin.display(description="last link check")
+    def link_check(self, resource: Resource) -> str:
+        """The last `check_links` result, in words (never by colour alone)."""
+        if resource.last_checked_at is None:
+            return "not checked yet"
+        when = resource.last_checked_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{'OK' if resource.last_check_ok else 'FAILED'}: {resource.last_check} ({when})"
+
+
+class ResourceInline(LinkCheckShown, admin.TabularInline):
     model = Resource
     extra = 0
-    fields = ["title", "url", "kind", "position"]
+    fields = ["title", "url", "kind", "position", "link_check"]
+    readonly_fields = ["link_check"]
 
 
 @admin.register(Category)
@@ -200,8 +212,35 @@ class TechnologyAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "level", "effort_hours", "position"]}),
         ("What a learner reads", {"fields": ["summary", "highlights", "checkpoints", "homepage"]}),
+        ("Link checks", {"fields": ["homepage_link_check"]}),
     ]
+    readonly_fields = ["homepage_link_check"]
+
+    @admin.display(description="last homepage check")
+    def homepage_link_check(self, technology: Technology) -> str:
+        if technology.homepage_checked_at is None:
+            return "not checked yet"
+        when = technology.homepage_checked_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{technology.homepage_check} ({when})"
+
     view_on_site = True
+
+    def get_search_results(self, request, queryset, search_term):
+        """Best matches first: the exact name or slug, then names that start with the term,
+        then the rest in catalog order (the prerequisite and recommendation pickers use this)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            queryset = queryset.order_by(
+                Case(
+                    When(Q(name__iexact=term) | Q(slug__iexact=term), then=Value(0)),
+                    When(name__istartswith=term, then=Value(1)),
+                    default=Value(2),
+                ),
+                "position",
+                "slug",
+            )
+        return queryset, may_have_duplicates
 
 
 class ProjectUseInline(admin.TabularInline):
@@ -221,19 +260,134 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [ProjectUseInline]
 
 
+RECOMMENDS_HELP = (
+    "One per line: technology slug, weight (-10 to 10, not 0; negative argues against), "
+    "reason. Like: web-framework 3 It has an admin built in."
+)
+
+
+class ChoiceInlineForm(forms.ModelForm):
+    """A choice with what it recommends, edited on the question's page (one line each)."""
+
+    recommends_text = forms.CharField(
+        label="recommends",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=RECOMMENDS_HELP,
+    )
+
+    class Meta:
+        model = Choice
+        fields = ["slug", "label", "position"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["recommends_text"].initial = "\n".join(
+                f"{r.technology.slug} {r.weight} {r.because}"
+                for r in self.instance.recommends.all()
+            )
+        self.recommendations: list[tuple[int, str, int, str]] = []
+
+    def clean_recommends_text(self) -> str:
+        text = self.cleaned_data.get("recommends_text") or ""
+        if "recommends_text" not in self.changed_data:
+            return text  # left as it was: saved as it was
+        problems = []
+        self.recommendations = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split(maxsplit=2)
+            if len(parts) < 3:
+                problems.append(f"line {number}: write a technology slug, a weight and a reason")
+                continue
+            slug, weight_text, because = parts
+            try:
+                weight = int(weight_text)
+            except ValueError:
+                problems.append(
+                    f"line {number}: the weight must be a whole number, got {weight_text!r}"
+                )
+                continue
+            if not -10 <= weight <= 10 or weight == 0:
+                problems.append(f"line {number}: use a weight from -10 to 10 other than 0")
+                continue
+            self.recommendations.append((number, slug, weight, because.strip()[:5000]))
+        if problems:
+            raise ValidationError(problems)
+        return text
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """Checks the technologies the choices recommend (one query), saves the recommendations."""
+
+    def clean(self) -> None:
+        super().clean()
+        forms_with_lines = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and getattr(form, "recommendations", None)
+        ]
+        slugs = {slug for form in forms_with_lines for _, slug, _, _ in form.recommendations}
+        self.technology_ids = dict(
+            Technology.objects.filter(slug__in=slugs).values_list("slug", "id")
+        )
+        unknown = slugs - set(self.technology_ids)
+        if unknown:
+            known = list(Technology.objects.values_list("slug", flat=True))
+        for form in forms_with_lines:
+            for number, slug, _, _ in form.recommendations:
+                if slug in unknown:
+                    close = difflib.get_close_matches(slug, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    form.add_error(
+                        "recommends_text", f"line {number}: no technology '{slug}'{hint}"
+                    )
+
+    def save(self, commit: bool = True) -> list:
+        saved = super().save(commit)
+        for form in self.forms:
+            if (
+                not getattr(form, "cleaned_data", None)
+                or form.cleaned_data.get("DELETE")
+                or "recommends_text" not in form.changed_data
+                or form.instance.pk is None
+            ):
+                continue
+            form.instance.recommends.all().delete()
+            for position, (_, slug, weight, because) in enumerate(form.recommendations):
+                Recommendation.objects.create(
+                    choice=form.instance,
+                    technology_id=self.technology_ids[slug],
+                    weight=weight,
+                    because=because,
+                    position=position,
+                )
+        return saved
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    form = ChoiceInlineForm
+    formset = ChoiceFormSet
     extra = 0
-    fields = ["slug", "label", "position", "edit_link"]
-    readonly_fields = ["edit_link"]
-    show_change_link = True
+    fields = ["slug", "label", "position", "recommends_text"]
+    show_change_link = True  # what a choice implies is known is edited on its own page
 
-    @admin.display(description="recommends and knows")
-    def edit_link(self, choice: Choice) -> str:
-        if choice.pk is None:
-            return "Save first, then edit what this choice recommends."
-        url = reverse("admin:catalog_choice_change", args=[choice.pk])
-        return format_html('<a href="{}">Edit recommendations</a>', url)
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "recommends",
+                    queryset=Recommendation.objects.select_related("technology").order_by(
+                        "position", "id"
+                    ),
+                )
+            )
+        )
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -248,6 +402,21 @@ class QuestionAdminForm(forms.ModelForm):
             "show_if_question",
             "show_if_choices",
         ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Only an earlier question can reveal this one: offer the choices of earlier questions,
+        # never this question's own.
+        field = self.fields.get("show_if_choices")
+        if field is not None:
+            choices = Choice.objects.select_related("question").order_by(
+                "question__position", "question__slug", "position", "id"
+            )
+            if self.instance.pk is not None:
+                choices = choices.filter(question__position__lt=self.instance.position).exclude(
+                    question_id=self.instance.pk
+                )
+            field.queryset = choices
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -299,9 +468,10 @@ class ChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "technology", "url"]
-    list_filter = ["kind"]
+class ResourceAdmin(LinkCheckShown, admin.ModelAdmin):
+    list_display = ["title", "kind", "technology", "url", "link_check"]
+    list_filter = ["kind", "last_check_ok"]
+    readonly_fields = ["link_check"]
     list_select_related = ["technology"]
     search_fields = ["title", "url", "technology__name"]
     autocomplete_fields = ["technology"]
@@ -342,6 +512,32 @@ class PrerequisiteAdmin(admin.ModelAdmin):
                 return cleaned
 
         return CycleCheckedForm
+
+
+@admin.register(CatalogChange)
+class CatalogChangeAdmin(admin.ModelAdmin):
+    """The history of loads: when, who, from what, and the plan's own lines."""
+
+    list_display = ["version", "at", "user", "source", "counts"]
+    list_select_related = ["user"]
+    fields = ["version", "at", "user", "source", "counts", "changes"]
+    readonly_fields = fields
+
+    @admin.display(description="changes")
+    def changes(self, change: CatalogChange) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li><code>{}</code></li>", ((line,) for line in change.lines)),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record: viewed, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CatalogVersion)

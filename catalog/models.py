@@ -27,9 +27,33 @@ class CatalogVersion(models.Model):
 
     number = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField()
+    # Each entry's digest as last loaded or exported (catalog/plan.py): what a load compares
+    # with to tell edits made since (admin, shell) that it would overwrite.
+    baseline = models.JSONField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"catalog version {self.number}"
+
+
+class CatalogChange(models.Model):
+    """One applied change of the catalog as a whole (a load or an upload): when, who, what."""
+
+    at = models.DateTimeField(db_index=True)
+    version = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=300)  # "load_catalog fixtures/catalog.yaml", ...
+    lines = models.JSONField(default=list)  # the plan's lines, as shown before applying
+    counts = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "catalog version"
+        verbose_name_plural = "catalog history"
+
+    def __str__(self) -> str:
+        return f"catalog version {self.version}"
 
 
 class Category(models.Model):
@@ -52,29 +76,30 @@ class Category(models.Model):
 
 
 class TechnologyKind(models.TextChoices):
-    LANGUAGE = "language"
-    FRAMEWORK = "framework"
-    LIBRARY = "library"
-    STDLIB = "stdlib", "standard library"
-    TOOL = "tool"
-    PLATFORM = "platform"
-    SERVICE = "service"
-    PRACTICE = "practice"
+    # Labels capitalized, as the admin's dropdowns and the browse pages show them.
+    LANGUAGE = "language", "Language"
+    FRAMEWORK = "framework", "Framework"
+    LIBRARY = "library", "Library"
+    STDLIB = "stdlib", "Standard library"
+    TOOL = "tool", "Tool"
+    PLATFORM = "platform", "Platform"
+    SERVICE = "service", "Service"
+    PRACTICE = "practice", "Practice"
 
 
 class TechnologyLevel(models.TextChoices):
-    BEGINNER = "beginner"
-    INTERMEDIATE = "intermediate"
-    ADVANCED = "advanced"
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
 
 
 class ResourceKind(models.TextChoices):
-    DOCS = "docs"
-    TUTORIAL = "tutorial"
-    COURSE = "course"
-    BOOK = "book"
-    VIDEO = "video"
-    ARTICLE = "article"
+    DOCS = "docs", "Docs"
+    TUTORIAL = "tutorial", "Tutorial"
+    COURSE = "course", "Course"
+    BOOK = "book", "Book"
+    VIDEO = "video", "Video"
+    ARTICLE = "article", "Article"
 
 
 class Technology(models.Model):
@@ -94,6 +119,9 @@ class Technology(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
     homepage = models.URLField(max_length=500, blank=True)
+    # The last `check_links` of the homepage (not part of the catalog document).
+    homepage_check = models.CharField(max_length=300, blank=True, default="", db_default="")
+    homepage_checked_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0, db_index=True)
     categories = models.ManyToManyField(
         Category, through="TechnologyCategory", related_name="technologies"
@@ -142,6 +170,7 @@ class TechnologyCategory(models.Model):
             )
         ]
         verbose_name = "category"
+        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return f"{self.technology} in {self.category}"
@@ -206,6 +235,11 @@ class Resource(models.Model):
     url = models.URLField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(default=0)
+    # The last `check_links` of the URL: "OK (200)", "HTTP 404", "timed out after 10 s", ...
+    # (not part of the catalog document; the loader's plain INSERTs leave them to the defaults).
+    last_check = models.CharField(max_length=300, blank=True, default="", db_default="")
+    last_check_ok = models.BooleanField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -257,8 +291,8 @@ class Question(models.Model):
     """One screen of the questionnaire."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", "single (exactly one choice)"
-        MULTIPLE = "multiple", "multiple (one or more)"
+        SINGLE = "single", "Single (exactly one choice)"
+        MULTIPLE = "multiple", "Multiple (one or more)"
 
     slug = slug_field()
     prompt = models.CharField(max_length=200)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
-from catalog.document import CatalogDocument
 from catalog.models import (
     Alternative,
+    CatalogChange,
+    CatalogVersion,
     Category,
     Choice,
     Prerequisite,
@@ -21,103 +22,100 @@ from catalog.models import (
     Technology,
     TechnologyCategory,
 )
+from catalog.plan import SECTIONS, CatalogPlan, SectionReport, make_plan
 from catalog.selectors import build_document
-from catalog.versioning import bump_catalog_version, bumps_suspended
+from catalog.versioning import bump_catalog_version, bumps_suspended, current_version
 
-SECTIONS = ("categories", "technologies", "projects", "questions")
 # PostgreSQL advisory lock key: two loads at once wait for each other instead of mixing.
 LOAD_LOCK_KEY = 7_301_442
 
 
-@dataclass
-class SectionReport:
-    """What a load did (or would do) to one section of the catalog, by slug."""
+class CatalogConflict(Exception):
+    """A load would overwrite edits made since the last load or export."""
 
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    def __init__(self, plan: CatalogPlan) -> None:
+        super().__init__(plan.conflict_message())
+        self.plan = plan
 
 
-@dataclass
-class LoadReport:
-    sections: dict[str, SectionReport]
-    dry_run: bool
-
-    @property
-    def changed(self) -> bool:
-        return any(s.created or s.updated or s.deleted for s in self.sections.values())
+def read_baseline() -> dict | None:
+    """The record of the catalog as last loaded or exported (None before any)."""
+    row = CatalogVersion.objects.filter(pk=1).values_list("baseline", flat=True).first()
+    return row
 
 
-def _as_stored(section: str, item: dict) -> dict:
-    """`item` as the database can keep it, to compare with what it holds.
-
-    A show_if's `any_of` and a choice's `knows` are sets in the database (the admin edits them
-    as such) and come back in its order, not the file's: listed in another order they are
-    the same, so they are compared sorted.
-    """
-    if section != "questions":
-        return item
-    show_if = item["show_if"]
-    return {
-        **item,
-        "show_if": show_if and {**show_if, "any_of": sorted(show_if["any_of"])},
-        "choices": [{**choice, "knows": sorted(choice["knows"])} for choice in item["choices"]],
-    }
+def record_baseline(baseline: dict) -> None:
+    """Note the catalog as it is now loaded or exported (the version does not move)."""
+    CatalogVersion.objects.filter(pk=1).update(baseline=baseline)
 
 
-def _diff(
-    section: str, old_items: list[dict], new_items: list[dict], *, prune: bool
-) -> tuple[SectionReport, set[str]]:
-    """Compare by slug; position in the list counts as part of an item."""
-    old = {item["slug"]: (index, _as_stored(section, item)) for index, item in enumerate(old_items)}
-    report = SectionReport()
-    dirty: set[str] = set()
-    for index, item in enumerate(new_items):
-        previous = old.get(item["slug"])
-        if previous is None:
-            report.created.append(item["slug"])
-            dirty.add(item["slug"])
-        elif previous != (index, _as_stored(section, item)):
-            report.updated.append(item["slug"])
-            dirty.add(item["slug"])
-        else:
-            report.unchanged.append(item["slug"])
-    if prune:
-        new_slugs = {item["slug"] for item in new_items}
-        report.deleted = [slug for slug in old if slug not in new_slugs]
-    return report, dirty
+def plan_load(document: object, *, prune: bool = False) -> CatalogPlan:
+    """What loading `document` would change now (reads only)."""
+    return make_plan(document, build_document(), baseline=read_baseline(), prune=prune)
 
 
 def catalog_load(
-    *, document: CatalogDocument | dict, prune: bool = False, dry_run: bool = False
-) -> LoadReport:
-    """Upsert a validated catalog document (or its plain data) by slug, all or nothing.
+    *,
+    document: object,
+    prune: bool = False,
+    dry_run: bool = False,
+    force: bool = False,
+    expected: list[str] | None = None,
+    source: str = "load_catalog",
+    user: object = None,
+) -> CatalogPlan:
+    """Plan, then apply: upsert a validated document by slug, all or nothing.
 
     With `prune`, rows the document no longer has are deleted. With `dry_run`, nothing is
-    written and the report says what would change.
+    written and the plan says what would change. A plan that would change entries edited
+    since the last load or export raises CatalogConflict, unless `force`. With `expected`
+    (the lines of a plan a curator was shown), a plan that differs now raises PlanChanged.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK_KEY])
-        # The loader compares and writes plain data: the document's JSON shape.
-        if isinstance(document, CatalogDocument):
-            document = document.model_dump(mode="json")
-        current = build_document().model_dump(mode="json")
-        reports: dict[str, SectionReport] = {}
-        dirty: dict[str, set[str]] = {}
-        for section in SECTIONS:
-            reports[section], dirty[section] = _diff(
-                section, current[section], document[section], prune=prune
+        plan = plan_load(document, prune=prune)
+        plan.dry_run = dry_run
+        if dry_run or not plan.changed:
+            return plan
+        if expected is not None and plan.lines() != expected:
+            raise PlanChanged(plan)
+        if plan.conflicts and not force:
+            raise CatalogConflict(plan)
+        written = {
+            section: SectionReport(
+                created=plan.sections[section].created,
+                updated=[
+                    slug
+                    for slug in plan.dirty[section]
+                    if slug not in set(plan.sections[section].created)
+                ],
+                deleted=plan.sections[section].deleted,
             )
-        report = LoadReport(sections=reports, dry_run=dry_run)
-        if dry_run or not report.changed:
-            return report
+            for section in SECTIONS
+        }
         with bumps_suspended():
-            _write(document, dirty, reports)
+            _write(plan.document, plan.dirty, written)
         bump_catalog_version()
-    return report
+        record_baseline(plan.new_baseline())
+        CatalogChange.objects.create(
+            at=timezone.now(),
+            version=current_version()[0],
+            user=user,
+            source=source[:300],
+            lines=plan.lines(),
+            counts=plan.counts(),
+        )
+    return plan
+
+
+class PlanChanged(Exception):
+    """The catalog changed between showing a plan and applying it."""
+
+    def __init__(self, plan: CatalogPlan) -> None:
+        super().__init__("The catalog changed since this plan was made; review the new plan.")
+        self.plan = plan
 
 
 def _upsert(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import re
 
 import yaml
 
@@ -20,6 +20,7 @@ from catalog.document import (
 )
 
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_FOLD_AT = re.compile(r"(?<=\S) (?=\S)")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -27,17 +28,26 @@ def dump_catalog(document: CatalogDocument | dict) -> str:
     """Write a catalog document as canonical schema-version-1 YAML.
 
     Keys come in DESIGN.md's order, empty optional keys are left out, a
-    prerequisite without a reason is a bare slug, and slug lists use flow style.
+    prerequisite without a reason is a bare slug, and slug lists use flow style. Text too
+    long for its line is folded (`>-`) and wrapped at WIDTH columns, never split otherwise;
+    a blank line comes before each section. The result reads like the hand-written file,
+    so that an export differs from the file it was loaded from only where the catalog does.
     A plain mapping is validated into the document first (catalog.document.as_document).
     """
-    return yaml.dump(
+    text = yaml.dump(
         canonical(as_document(document)),
         Dumper=_CatalogDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
-        width=sys.maxsize,  # never fold long lines
+        width=WIDTH,
     )
+    return _SECTION_RE.sub(r"\n\1", text)
+
+
+WIDTH = 88
+# A top-level key after the first line: the start of a section, set off by a blank line.
+_SECTION_RE = re.compile(r"(?<=\n)([a-z_]+:)", re.MULTILINE)
 
 
 def canonical(document: CatalogDocument) -> dict:
@@ -70,6 +80,67 @@ class _CatalogDumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
+
+    def choose_scalar_style(self) -> str:
+        """Fold text that does not fit on its line (when folding keeps it exactly)."""
+        style = super().choose_scalar_style()
+        value = self.event.value
+        if (
+            not self.event.style
+            and not self.simple_key_context
+            and style in ("", "'", '"')
+            and " " in value
+            and self.analysis.allow_block
+            and self.column + 1 + len(value) > self.best_width
+        ):
+            return ">"
+        return style
+
+    def write_folded(self, text: str) -> None:
+        """Folded text wrapped so no line passes WIDTH (PyYAML's passes it by a word): breaks
+        only at a single space between two words, so the folding gives the same text back."""
+        if "\n" in text or text != text.strip():
+            return super().write_folded(text)
+        self.write_indicator(">" + self.determine_block_hints(text), True)
+        self.write_line_break()
+        self.write_indent()
+        words = _FOLD_AT.split(text)
+        line = words[0]
+        for word in words[1:]:
+            if self.column + len(line) + 1 + len(word) > self.best_width:
+                self._write_text(line)
+                self.write_line_break()
+                self.write_indent()
+                line = word
+            else:
+                line += " " + word
+        self._write_text(line)
+        return None
+
+    def _write_text(self, data: str) -> None:
+        self.column += len(data)
+        if self.encoding:
+            data = data.encode(self.encoding)
+        self.stream.write(data)
+
+    def process_scalar(self) -> None:
+        """As PyYAML's, but a plain or quoted scalar is never split over lines."""
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(self.event.value)
+        if self.style is None:
+            self.style = self.choose_scalar_style()
+        if self.style == '"':
+            self.write_double_quoted(self.analysis.scalar, False)
+        elif self.style == "'":
+            self.write_single_quoted(self.analysis.scalar, False)
+        elif self.style == ">":
+            self.write_folded(self.analysis.scalar)
+        elif self.style == "|":
+            self.write_literal(self.analysis.scalar)
+        else:
+            self.write_plain(self.analysis.scalar, False)
+        self.analysis = None
+        self.style = None
 
 
 def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:

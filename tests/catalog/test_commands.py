@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.models import Category, Choice, Question, Recommendation, Technology
+from catalog.models import Category, Choice, Project, Question, Recommendation, Technology
 from catalog.selectors import build_document
 from catalog.versioning import current_version
 from catalog.yaml_writer import dump_catalog
@@ -95,10 +95,10 @@ def test_dry_run_names_each_change_and_writes_nothing(tmp_path):
     for technology in changed["technologies"]:
         technology["categories"] = [c for c in technology["categories"] if c != "beta"] or ["alpha"]
     out, _ = run("load_catalog", str(write(tmp_path, changed)), "--dry-run", "--prune")
-    assert "would create technology newcomer" in out
-    assert "would update technology web" in out
-    assert "would create category gamma" in out
-    assert "would delete category beta" in out
+    assert "create technology newcomer" in out.splitlines()
+    assert 'update technology web: name "Web Protocol" -> "Renamed"' in out.splitlines()
+    assert "create category gamma" in out.splitlines()
+    assert "delete category beta" in out.splitlines()
     assert "nothing written" in out.lower()
     assert database_snapshot() == before
 
@@ -109,7 +109,7 @@ def test_export_then_load_into_an_empty_database_gives_the_same_text(tmp_path):
     run("export_catalog", "-o", str(first))
     for question in Question.objects.order_by("-position"):
         question.delete()  # dependents first: show_if protects the question it names
-    for model in (Recommendation, Choice, Technology, Category):
+    for model in (Recommendation, Choice, Technology, Category, Project):
         model.objects.all().delete()
     run("load_catalog", str(first))
     second = tmp_path / "second.yaml"

@@ -974,7 +974,7 @@ def test_validate_document_needs_a_mapping(data):
 
 def test_dump_is_canonical():
     text = dump_catalog(make_document())
-    assert text.startswith("version: 1\ncategories:\n  - slug: web-app\n")
+    assert text.startswith("version: 1\n\ncategories:\n  - slug: web-app\n")
     assert "    categories: [web-app]\n" in text
     assert "    prerequisites: [python-basics]\n" in text
     assert "    summary: |-\n      A web framework.\n      Batteries included.\n" in text
@@ -1004,11 +1004,13 @@ def test_dump_never_writes_aliases_for_shared_objects():
     assert parse_catalog(text) == as_document(document)
 
 
-def test_dump_does_not_fold_long_lines():
+def test_dump_folds_long_lines_and_reads_them_back():
     document = make_document()
     document["categories"][0]["summary"] = " ".join(["word"] * 1000)
     text = dump_catalog(document)
-    assert "  summary: " + " ".join(["word"] * 1000) + "\n" in text
+    assert "  summary: >-\n      word word" in text
+    assert max(len(line) for line in text.splitlines()) <= 88
+    assert parse_catalog(text) == document
 
 
 def test_dump_of_the_small_catalog_round_trips():

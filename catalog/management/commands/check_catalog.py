@@ -14,6 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
+        parser.add_argument(
+            "--lint",
+            action="store_true",
+            help="also list what a curator may want to fix: technologies no answer reaches, "
+            "without resources or checkpoints, questions that recommend nothing, redundant choices",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         try:
@@ -29,3 +35,15 @@ class Command(BaseCommand):
                 f"{len(document.projects)} projects, {len(document.questions)} questions."
             )
         )
+        if options["lint"]:
+            from catalog.health import KINDS, lint
+
+            findings = lint(document)
+            for kind, heading in KINDS.items():
+                mine = [finding for finding in findings if finding.kind == kind]
+                if mine:
+                    self.stdout.write(f"{heading} ({len(mine)}):")
+                    for finding in mine:
+                        self.stdout.write(f"  {finding.text}")
+            if not findings:
+                self.stdout.write("Nothing to point out.")
