@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from catalog.document import CatalogDocument
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -99,7 +101,7 @@ def lint(document: object) -> list[Finding]:
     return findings
 
 
-def usage(document: dict, *, top: int = 10) -> dict:
+def usage(document: CatalogDocument, *, top: int = 10) -> dict:
     """From saved paths, counts only: how often each choice is picked, most-skipped steps."""
     from django.db.models import Count
 
@@ -114,11 +116,11 @@ def usage(document: dict, *, top: int = 10) -> dict:
                 if isinstance(chosen, list):
                     picks.update((question, choice) for choice in chosen if isinstance(choice, str))
     choices = [
-        (question["prompt"], choice["label"], picks[(question["slug"], choice["slug"])])
-        for question in document["questions"]
-        for choice in question["choices"]
+        (question.prompt, choice.label, picks[(question.slug, choice.slug)])
+        for question in document.questions
+        for choice in question.choices
     ]
-    names = {t["slug"]: t["name"] for t in document["technologies"]}
+    names = {technology.slug: technology.name for technology in document.technologies}
     skipped = [
         (names.get(slug, slug), count)
         for slug, count in Progress.objects.filter(status=ProgressStatus.SKIPPED)

@@ -240,7 +240,9 @@ def test_edits_the_load_does_not_touch_do_not_stop_it(tmp_path, loaded):
     )
     lines, message = refused(write(tmp_path, loaded))  # goal was edited: still refused
     assert "  question goal\n" in message
-    untouched = build_document()  # a file with the admin's edits in, and one of its own
+    untouched = build_document().model_dump(
+        mode="json"
+    )  # a file with the admin's edits in, and one of its own
     [basics] = [t for t in untouched["technologies"] if t["slug"] == "basics"]
     basics["summary"] = "New words."
     assert load(write(tmp_path, untouched, "merged.yaml"))[-1].startswith("Loaded")
