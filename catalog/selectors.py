@@ -58,6 +58,7 @@ def build_document() -> dict:
             "level",
             "summary",
             "highlights",
+            "aliases",
             "checkpoints",
             "effort_hours",
             "homepage",
@@ -98,6 +99,7 @@ def build_document() -> dict:
             "categories": categories_of[tech_id],
             "summary": summary,
             "highlights": list(highlights or []),
+            "aliases": list(aliases or []),
             "checkpoints": list(checkpoints or []),
             "effort_hours": effort_hours,
             "prerequisites": prerequisites_of[tech_id],
@@ -113,6 +115,7 @@ def build_document() -> dict:
             level,
             summary,
             highlights,
+            aliases,
             checkpoints,
             effort_hours,
             homepage,
@@ -255,6 +258,7 @@ class BrowseTechnology:
     summary: str
     one_line: str
     highlights: tuple[str, ...]
+    aliases: tuple[str, ...]
     checkpoints: tuple[str, ...]
     effort_hours: int
     homepage: str  # "" unless an http(s) address
@@ -325,7 +329,7 @@ class BrowseCatalog:
         from django.urls import reverse
 
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
-        from catalog.search import SearchEntry
+        from catalog.search import SearchEntry, SearchIndex
 
         self.version_key = version_key
         raw = document["technologies"]
@@ -367,6 +371,7 @@ class BrowseCatalog:
                 summary=technology["summary"],
                 one_line=one_line(technology["summary"]),
                 highlights=tuple(technology["highlights"]),
+                aliases=tuple(technology.get("aliases", ())),
                 checkpoints=tuple(technology["checkpoints"]),
                 effort_hours=technology["effort_hours"],
                 homepage=web_address(technology["homepage"]),
@@ -443,15 +448,20 @@ class BrowseCatalog:
 
         self.kinds = tuple(kind_labels.items())
         self.levels = tuple(level_labels.items())
-        self.search_entries = tuple(
-            SearchEntry.build(
-                slug=t.slug,
-                name=t.name,
-                summary=t.summary,
-                highlights=t.highlights,
-                position=t.position,
+        category_names = {c["slug"]: c["name"] for c in document["categories"]}
+        self.search_index = SearchIndex(
+            entries=tuple(
+                SearchEntry.build(
+                    slug=t.slug,
+                    name=t.name,
+                    summary=t.summary,
+                    highlights=t.highlights,
+                    position=t.position,
+                    aliases=t.aliases,
+                    categories=[category_names.get(c, "") for c in t.categories],
+                )
+                for t in self.technologies.values()
             )
-            for t in self.technologies.values()
         )
         self._chains: dict[str, tuple[TechnologyLink, ...]] = {}
         self._diagrams: dict[str, object] = {}
@@ -496,11 +506,11 @@ class BrowseCatalog:
         groups.append((None, self.select(self.uncategorized, kind=kind, level=level)))
         return [(category, technologies) for category, technologies in groups if technologies]
 
-    def search(self, query: str, *, kind: str = "", level: str = "") -> list:
-        """Technologies matching `query`, best first (catalog.search.rank), then filtered."""
-        from catalog.search import rank
-
-        return self.select(rank(self.search_entries, query), kind=kind, level=level)
+    def search(self, query: str, *, kind: str = "", level: str = ""):
+        """(technologies matching `query` best first, then filtered; the catalog.search
+        SearchResult, which says when a corrected spelling was searched instead)."""
+        result = self.search_index.search(query)
+        return self.select(result.slugs, kind=kind, level=level), result
 
 
 _browse_memo: tuple[tuple[int, object], BrowseCatalog] | None = None

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -96,11 +98,28 @@ def _catalog_page(
 
 
 def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
-    matches = catalog.search(filters.query, kind=filters.kind, level=filters.level)
+    matches, result = catalog.search(filters.query, kind=filters.kind, level=filters.level)
+    suggestion = None
+    if result.corrected:
+        # "Did you mean Django?": the technology the correction names, else the corrected search.
+        named = catalog.technologies.get(result.named)
+        query = urlencode(
+            {
+                "q": result.corrected,
+                **({"kind": filters.kind} if filters.kind else {}),
+                **({"level": filters.level} if filters.level else {}),
+            }
+        )
+        suggestion = {
+            "label": named.name if named else result.corrected,
+            "url": named.url if named else f"{reverse('catalog:search')}?{query}",
+            "query": result.corrected,
+        }
     return {
         "results": matches[:MAX_SEARCH_RESULTS],
         "total": len(matches),
         "truncated": len(matches) > MAX_SEARCH_RESULTS,
+        "suggestion": suggestion,
     }
 
 
@@ -173,7 +192,8 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Ranked search over names, slugs, summaries and highlights; live with HTMX."""
+    """Ranked, typo-forgiving search over names, aliases, slugs, highlights, categories and
+    summaries; live with HTMX."""
 
     catalog, filters = browse_catalog(current_version()), _filters(request)
     return _catalog_page(

@@ -98,6 +98,7 @@ def _dump_technology(technology: dict) -> dict:
         "categories": _Flow(technology["categories"]),
         "summary": technology["summary"],
         "highlights": list(technology.get("highlights", [])),
+        "aliases": _Flow(technology.get("aliases", [])),
         "checkpoints": list(technology.get("checkpoints", [])),
         "effort_hours": technology["effort_hours"],
         "prerequisites": prerequisites,
@@ -110,7 +111,15 @@ def _dump_technology(technology: dict) -> dict:
     }
     return _without_empty(
         out,
-        ("highlights", "checkpoints", "prerequisites", "alternatives", "homepage", "resources"),
+        (
+            "highlights",
+            "aliases",
+            "checkpoints",
+            "prerequisites",
+            "alternatives",
+            "homepage",
+            "resources",
+        ),
     )
 
 
