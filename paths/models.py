@@ -104,31 +104,51 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
 
 def learner_marks(
     learner_id: uuid.UUID, *, notes: bool
-) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
-    """A learner's statuses (slug → status) and, with `notes`, their notes (slug → (text,
-    version)), in one query (a UNION of the two tables): what `Progress.objects.statuses()`
-    and `Note.objects.texts()` return, for the saved path page, which needs both on every
-    request."""
-    if not notes:
-        return Progress.objects.statuses(learner_id), {}
-    # A status row has no text; a note row has no status. Both are never NULL in their table.
-    marks = Progress.objects.filter(learner_id=learner_id).values_list(
+) -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, frozenset[str]]]:
+    """A learner's statuses (slug → status), with `notes` their notes (slug → (text,
+    version)), and their ticked checkpoints (slug → checkpoint texts), in one query (a UNION
+    of the tables): what the saved path page needs on every request."""
+    # Each row says what it is in its first column; the other columns are NULL where a table
+    # has nothing to say (a status row has no text, a note row no status).
+    text, number = models.TextField(), models.IntegerField()
+    rows = Progress.objects.filter(learner_id=learner_id).values_list(
+        Value("s", output_field=models.CharField()),
         "technology_slug",
         "status",
-        Value(None, output_field=models.TextField()),
-        Value(None, output_field=models.IntegerField()),
+        Value(None, output_field=text),
+        Value(None, output_field=number),
     )
-    texts_of = Note.objects.filter(learner_id=learner_id).values_list(
-        "technology_slug", Value(None, output_field=models.CharField()), "text", "version"
-    )
+    parts = [
+        CheckpointTick.objects.filter(learner_id=learner_id).values_list(
+            Value("t", output_field=models.CharField()),
+            "technology_slug",
+            Value(None, output_field=models.CharField()),
+            "checkpoint",
+            Value(None, output_field=number),
+        )
+    ]
+    if notes:
+        parts.append(
+            Note.objects.filter(learner_id=learner_id).values_list(
+                Value("n", output_field=models.CharField()),
+                "technology_slug",
+                Value(None, output_field=models.CharField()),
+                "text",
+                "version",
+            )
+        )
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
-    for slug, status, text, version in marks.order_by().union(texts_of.order_by(), all=True):
-        if status is not None:
+    ticked: dict[str, set[str]] = {}
+    union = rows.order_by().union(*(part.order_by() for part in parts), all=True)
+    for kind, slug, status, content, version in union:
+        if kind == "s":
             statuses[slug] = status
+        elif kind == "n":
+            texts[slug] = (content, version)
         else:
-            texts[slug] = (text, version)
-    return statuses, texts
+            ticked.setdefault(slug, set()).add(content)
+    return statuses, texts, {slug: frozenset(items) for slug, items in ticked.items()}
 
 
 class LearningPath(models.Model):
@@ -262,3 +282,28 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note on {self.technology_slug}"
+
+
+class CheckpointTick(models.Model):
+    """A checkpoint of a technology ("Ready to move on when you can…") that a learner ticked.
+
+    Like progress, it belongs to the learner and the technology, so every path of theirs with
+    that step shows it. Keyed by the checkpoint's text: a checkpoint the catalog rewords
+    starts unticked rather than lending its tick to another sentence.
+    """
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="ticks")
+    technology_slug = models.CharField(max_length=64)
+    checkpoint = models.CharField(max_length=300)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "technology_slug", "checkpoint"],
+                name="checkpoint_tick_learner_technology_checkpoint_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_slug}: {self.checkpoint[:40]}"

@@ -85,6 +85,19 @@ class StepView:
     projects: tuple[dict, ...]
     note: str = ""
     note_version: int = 0
+    ticked: frozenset[str] = frozenset()  # the learner's ticked checkpoints of this technology
+
+    @property
+    def checkpoints(self) -> tuple[tuple[int, str, bool], ...]:
+        """(index, text, ticked) for each of the step's checkpoints, in order."""
+        return tuple(
+            (index, text, text in self.ticked)
+            for index, text in enumerate(self.step.get("checkpoints", ()))
+        )
+
+    @property
+    def ticked_count(self) -> int:
+        return sum(ticked for _, _, ticked in self.checkpoints)
 
     @property
     def status_label(self) -> str:
@@ -148,13 +161,17 @@ def step_view(
     slug: str,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
+    ticks: Mapping[str, frozenset[str]] | None = None,
 ) -> StepView | None:
     """One step of the snapshot as the page shows it, or None when the path has no such step."""
     for number, step in enumerate(snapshot["steps"], start=1):
         if step["technology"] == slug:
             projects = tuple(p for p in snapshot["projects"] if p["after"] == slug)
             note, version = (notes or {}).get(slug, ("", 0))
-            return StepView(step, number, status_of(statuses, slug), projects, note, version)
+            ticked = (ticks or {}).get(slug, frozenset())
+            return StepView(
+                step, number, status_of(statuses, slug), projects, note, version, ticked
+            )
     return None
 
 
@@ -167,10 +184,13 @@ def path_outline(
     snapshot: dict,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
+    ticks: Mapping[str, frozenset[str]] | None = None,
 ) -> list[StageView]:
     """The snapshot's stages in order, each with its steps and the projects placed after them;
-    `notes` (technology slug → (text, version)) only for the path's owner."""
+    `notes` (technology slug → (text, version)) only for the path's owner; `ticks`
+    (technology slug → ticked checkpoint texts) for everyone."""
     notes = notes or {}
+    ticks = ticks or {}
     projects_after: dict[str, list[dict]] = defaultdict(list)
     for project in snapshot["projects"]:
         projects_after[project["after"]].append(project)
@@ -189,6 +209,7 @@ def path_outline(
                     tuple(projects_after.get(slug, ())),
                     note,
                     version,
+                    ticks.get(slug, frozenset()),
                 )
             )
         outline.append(StageView(stage["name"], stage["hours"], number, tuple(views)))

@@ -39,6 +39,7 @@ from paths.replanning import replan_preview
 from paths.schedule import finish_date
 from paths.services import (
     NoteConflict,
+    checkpoints_set,
     note_set,
     path_create,
     path_delete,
@@ -62,6 +63,7 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
         "technology_url": _url_prefix("catalog:technology-detail"),
         "progress_url": _url_prefix("paths:progress-update", path.token),
         "note_url": _url_prefix("paths:note-update", path.token),
+        "checkpoints_url": _url_prefix("paths:checkpoints-update", path.token),
     }
 
 
@@ -185,7 +187,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if header is None:
         raise Http404("No such path.")
     owner = is_owner(request, header)
-    statuses, notes = learner_marks(header.learner_id, notes=owner)
+    statuses, notes, ticks = learner_marks(header.learner_id, notes=owner)
     version, changed_at = header.catalog_now
     today = timezone.localdate()
 
@@ -203,7 +205,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "path": path,
             "snapshot": path.snapshot,
             "owner": owner,
-            "outline": path_outline(path.snapshot, statuses, notes),
+            "outline": path_outline(path.snapshot, statuses, notes, ticks),
             "roadmap": roadmap(path.snapshot),
             "catalog_changed": catalog_changed,
             "replan": replan,
@@ -223,6 +225,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         state=page_state(
             statuses,
             notes,
+            sorted((slug, sorted(ticked)) for slug, ticked in ticks.items()),  # repr-stable
             header.name,
             header.updated,
             version,
@@ -264,6 +267,40 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
             **_path_urls(path),
         },
     )
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@_owner_only
+def checkpoints_update(
+    request: HtmxHttpRequest, path: LearningPath, technology: str
+) -> HttpResponse:
+    """Tick a step's checkpoints: the form posts the indexes of every ticked one (none ticked
+    is an empty set). With htmx, the answer is the form again with its count; without, a
+    redirect back to the step."""
+    view = step_view(path.snapshot, technology, {})
+    if view is None or not view.checkpoints:
+        raise Http404("This path has no such step, or the step has no checkpoints.")
+    texts = [text for _, text, _ in view.checkpoints]
+    try:
+        indexes = {int(value) for value in request.POST.getlist("checkpoint")}
+    except ValueError:
+        indexes = {-1}
+    if not indexes <= set(range(len(texts))):
+        return HttpResponseBadRequest(
+            "Tick only this step's checkpoints.", content_type="text/plain; charset=utf-8"
+        )
+    ticked = checkpoints_set(
+        learner_id=path.learner_id,
+        technology_slug=technology,
+        checkpoints=texts,
+        ticked=[texts[index] for index in sorted(indexes)],
+    )
+    if not is_swap(request):
+        return redirect(f"{path.get_absolute_url()}#step-{technology}")
+    view = step_view(path.snapshot, technology, {}, ticks={technology: ticked})
+    context = {"path": path, "owner": True, "view": view, "saved": True, **_path_urls(path)}
+    return render(request, f"{PATH_TEMPLATE}#step-checkpoints", context)
 
 
 @never_cache

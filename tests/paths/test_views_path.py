@@ -14,7 +14,13 @@ from django.utils import timezone
 from catalog.generator import generate_document
 from paths.models import LearningPath, Progress
 from paths.schedule import step_days
-from paths.services import learner_create, note_set, path_rename, progress_set
+from paths.services import (
+    checkpoints_set,
+    learner_create,
+    note_set,
+    path_rename,
+    progress_set,
+)
 from tests.factories import (
     CHAIN_ANSWERS,
     act_as,
@@ -382,6 +388,12 @@ def test_query_budget(client, load_document, django_assert_max_num_queries, size
     for slug in steps[:3]:
         progress_set(learner_id=learner.pk, technology_slug=slug, status="done")
         note_set(learner_id=learner.pk, technology_slug=slug, text="A note.", expected_version=0)
+        checkpoints_set(
+            learner_id=learner.pk,
+            technology_slug=slug,
+            checkpoints=["A checkpoint."],
+            ticked=["A checkpoint."],
+        )
     # Session, the path's owner and state with the catalog version, statuses with notes; the
     # first visit also loads the snapshot to render the page, later ones are served cached.
     with django_assert_max_num_queries(4):
