@@ -340,6 +340,7 @@ class BrowseCatalog:
             for t in raw
         }
         self.names = names
+        self.urls = urls
         depth = graph.depth(self.prerequisite_slugs)
         kind_labels = {kind.value: _capitalized(str(kind.label)) for kind in TechnologyKind}
         level_labels = {level.value: _capitalized(str(level.label)) for level in TechnologyLevel}
@@ -484,7 +485,7 @@ class BrowseCatalog:
 
         if slug not in self._diagrams:
             self._diagrams[slug] = prerequisite_diagram(
-                slug, prerequisites=self.prerequisite_slugs, names=self.names
+                slug, prerequisites=self.prerequisite_slugs, names=self.names, urls=self.urls
             )
         return self._diagrams[slug]
 

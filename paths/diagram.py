@@ -4,21 +4,34 @@ Steps stand in columns by depth (how many prerequisites deep they are), so every
 from left to right, from a prerequisite to what needs it; the stages are bands behind their
 columns. Everything is coordinates and CSS classes: no style attributes, so the page keeps its
 strict Content-Security-Policy and the colours follow the light or dark theme.
+
+Each node links to its step on the page and shows the learner's status three ways: the
+colour of its box, a mark (○ to do, ◐ doing, ✓ done, – skipped) and the status in words.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from paths.models import ProgressStatus
+
 NODE_WIDTH = 184
-NODE_HEIGHT = 46
+NODE_HEIGHT = 56  # two lines: the name, then the status and effort
 COLUMN_GAP = 56
 ROW_GAP = 14
 PADDING = 12
 HEADER = 34  # room for the stage names above the columns
 LABEL_CHARS = 22
 MAX_NODES = 60  # beyond this a picture stops helping; the list below has every step
+STATUS_MARKS = {
+    ProgressStatus.TODO: "○",
+    ProgressStatus.DOING: "◐",
+    ProgressStatus.DONE: "✓",
+    ProgressStatus.SKIPPED: "–",
+}
+STATUS_LABELS = dict(ProgressStatus.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +43,15 @@ class Node:
     effort_hours: int
     x: int
     y: int
+    status: str = ProgressStatus.TODO
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_mark(self) -> str:
+        return STATUS_MARKS[self.status]
 
     @property
     def text_x(self) -> int:
@@ -37,7 +59,11 @@ class Node:
 
     @property
     def text_y(self) -> int:
-        return self.y + 28
+        return self.y + 23
+
+    @property
+    def status_y(self) -> int:
+        return self.y + 44
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +107,10 @@ def _column_x(column: int) -> int:
     return PADDING + column * (NODE_WIDTH + COLUMN_GAP)
 
 
-def roadmap(snapshot: dict) -> Roadmap:
-    """Lay out the first MAX_NODES steps of a snapshot, with arrows for prerequisites."""
+def roadmap(snapshot: dict, statuses: Mapping[str, str] | None = None) -> Roadmap:
+    """Lay out the first MAX_NODES steps of a snapshot, with arrows for prerequisites and
+    each step's status from `statuses` (technology slug → status; to do when absent)."""
+    statuses = statuses or {}
     steps = snapshot["steps"][:MAX_NODES]
     columns: dict[int, int] = defaultdict(int)  # depth → steps placed so far
     nodes: list[Node] = []
@@ -99,6 +127,7 @@ def roadmap(snapshot: dict) -> Roadmap:
             effort_hours=step["effort_hours"],
             x=_column_x(depth),
             y=HEADER + row * (NODE_HEIGHT + ROW_GAP),
+            status=_status(statuses, step["technology"]),
         )
         nodes.append(node)
         by_slug[node.slug] = node
@@ -143,6 +172,11 @@ def roadmap(snapshot: dict) -> Roadmap:
         shown=len(steps),
         total=len(snapshot["steps"]),
     )
+
+
+def _status(statuses: Mapping[str, str], slug: str) -> str:
+    status = statuses.get(slug, ProgressStatus.TODO)
+    return status if status in STATUS_MARKS else ProgressStatus.TODO
 
 
 def _describe(steps: list[dict], total: int) -> str:

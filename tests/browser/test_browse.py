@@ -53,7 +53,7 @@ def test_browse_from_home_to_a_technology_and_follow_learn_first(
     page.get_by_role("link", name="Web Framework").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Web Framework")
     expect(page.get_by_role("heading", name="Ready to move on when you can")).to_be_visible()
-    expect(page.get_by_role("img", name="Prerequisite chain of Web Framework")).to_be_visible()
+    expect(page.get_by_role("group", name="Prerequisite chain of Web Framework")).to_be_visible()
 
     learn_first = page.locator("section.learn-first")
     learn_first.get_by_role("list").first.get_by_role("link", name="Web Protocol").click()

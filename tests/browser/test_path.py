@@ -210,7 +210,10 @@ def test_the_path_page_is_accessible_and_fits(live_server, browser, saved_path, 
         sign_in_as_owner(context, live_server, saved_path)
         page = context.new_page()
         page.goto(live_server.url + saved_path.get_absolute_url())
-        assert page.get_by_role("img", name="Roadmap of your learning path").is_visible()
+        # A phone gets the roadmap as a list that wraps its names, a desktop the picture.
+        picture = page.get_by_role("group", name="Roadmap of your learning path")
+        assert picture.is_visible() == (width > 640)
+        assert page.locator(".roadmap-list").is_visible() == (width <= 640)
         step(page, "scripting").get_by_text("Add a private note").click()  # an open editor too
         assert axe_violations(page) == [], (width, scheme)
         # The roadmap scrolls inside its frame; the page itself never scrolls sideways.

@@ -203,10 +203,21 @@ def test_unlocks_lists_what_needs_it(client, small_catalog):
 def test_technology_page_draws_its_prerequisite_chain(client, small_catalog):
     html = html_of(client.get("/technologies/webfw/"))
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg and "aria-labelledby=" in svg
+    # Its boxes are links, so it is a named group of links rather than an image.
+    assert 'role="group"' in svg and "aria-labelledby=" in svg
     assert "<title" in svg and "<desc" in svg
     assert all(name in svg for name in ("Basics", "Web Protocol", "Web Framework"))
     assert "style=" not in svg
+
+
+def test_each_box_of_a_technologys_diagram_links_to_that_technology(client, small_catalog):
+    svg = re.search(r"<svg.*?</svg>", html_of(client.get("/technologies/webfw/")), re.S).group(0)
+    links = re.findall(r'<a class="node node-link" href="([^"]+)" aria-label="([^"]+)">', svg)
+    assert sorted(links) == [
+        ("/technologies/basics/", "Basics"),
+        ("/technologies/web/", "Web Protocol"),
+    ]
+    assert '<g class="node current">' in svg  # the page's own technology is no link
 
 
 def test_unknown_technology_is_the_styled_404(client, small_catalog):

@@ -336,10 +336,11 @@ def test_unknown_tokens_are_404(client, small_catalog, token):
 def test_the_diagram_is_accessible_svg_without_style_attributes(client, owner):
     html = body(client.get(owner.get_absolute_url()))
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert 'role="img"' in svg and 'aria-labelledby="roadmap-title roadmap-desc"' in svg
+    assert 'role="group"' in svg and 'aria-labelledby="roadmap-title"' in svg
+    assert 'aria-describedby="roadmap-desc"' in svg
     assert '<title id="roadmap-title">' in svg and '<desc id="roadmap-desc">' in svg
     assert "Web Framework (after Web Protocol)" in svg
-    assert svg.count('class="node"') == 3
+    assert svg.count('<a class="node status-todo"') == 3
     assert svg.count('class="edge"') == 1  # web → webfw
     assert "Foundations" in svg and "Core skills" in svg
     assert "style=" not in html
@@ -433,3 +434,43 @@ def test_query_budget_of_a_logged_in_owner(
         assert "Rename" in body(client.get(path.get_absolute_url()))
     with django_assert_max_num_queries(4):
         assert "Rename" in body(client.get(path.get_absolute_url()))
+
+
+def roadmap_nodes(html: str) -> list[tuple[str, str, str]]:
+    """(status class, link, status text) of each node of the roadmap picture."""
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    return re.findall(
+        r'<a class="node status-(\w+)" href="([^"]+)".*?class="node-status"[^>]*>([^<]+)<',
+        svg,
+        re.S,
+    )
+
+
+def test_each_roadmap_node_links_to_its_step_with_its_status_in_words(client, owner):
+    progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
+    progress_set(learner_id=owner.learner_id, technology_slug="webfw", status="doing")
+    html = body(Client().get(owner.get_absolute_url()))  # a reader sees the owner's
+    assert roadmap_nodes(html) == [
+        ("done", "#step-web", "✓ Done · 10 h"),
+        ("todo", "#step-scripting", "○ To do · 5 h"),
+        ("doing", "#step-webfw", "◐ Doing · 30 h"),
+    ]
+    for slug in ("web", "scripting", "webfw"):
+        assert f'id="step-{slug}"' in html  # every anchor lands on its step
+    narrow = re.search(r'<ol class="roadmap-list">(.*?)</ol>', html, re.S).group(1)
+    assert re.findall(r'<li class="status-(\w+)"><a href="(#step-[a-z]+)">', narrow) == [
+        ("done", "#step-web"),
+        ("todo", "#step-scripting"),
+        ("doing", "#step-webfw"),
+    ]
+    assert "</span> Done</span>" in narrow
+
+
+def test_a_status_change_with_htmx_brings_the_roadmap_along(client, owner):
+    response = client.post(progress_url(owner, "scripting"), {"status": "skipped"}, **HTMX)
+    html = body(response)
+    assert (
+        '<figure id="roadmap" class="roadmap" aria-labelledby="roadmap-caption" hx-swap-oob="true">'
+        in html
+    )
+    assert ("skipped", "#step-scripting", "– Skipped · 5 h") in roadmap_nodes(html)
