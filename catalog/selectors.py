@@ -263,6 +263,7 @@ class BrowseTechnology:
     effort_hours: int
     homepage: str  # "" unless an http(s) address
     categories: tuple[str, ...]
+    category_links: tuple[tuple[str, str], ...]  # (name, page) of each that exists, in order
     prerequisites: tuple[TechnologyLink, ...]
     alternatives: tuple[TechnologyLink, ...]
     resource_groups: tuple[ResourceGroup, ...]
@@ -341,6 +342,7 @@ class BrowseCatalog:
         }
         self.names = names
         self.urls = urls
+        category_names = {c["slug"]: c["name"] for c in document["categories"]}
         depth = graph.depth(self.prerequisite_slugs)
         kind_labels = {kind.value: _capitalized(str(kind.label)) for kind in TechnologyKind}
         level_labels = {level.value: _capitalized(str(level.label)) for level in TechnologyLevel}
@@ -377,6 +379,11 @@ class BrowseCatalog:
                 effort_hours=technology["effort_hours"],
                 homepage=web_address(technology["homepage"]),
                 categories=tuple(technology["categories"]),
+                category_links=tuple(
+                    (category_names[c], reverse("catalog:category-detail", args=[c]))
+                    for c in technology["categories"]
+                    if c in category_names
+                ),
                 prerequisites=tuple(
                     link(p["technology"], p["why"])
                     for p in technology["prerequisites"]
@@ -404,15 +411,11 @@ class BrowseCatalog:
             )
 
         members: dict[str, list[str]] = {c["slug"]: [] for c in document["categories"]}
-        self.uncategorized: tuple[str, ...] = ()
-        loose = []
         for slug, technology in self.technologies.items():
-            placed = [c for c in technology.categories if c in members]
-            for category in placed:
-                members[category].append(slug)
-            if not placed:
-                loose.append(slug)
-        self.uncategorized = foundations_first(loose)
+            for category in technology.categories:
+                if category in members:
+                    members[category].append(slug)
+        self.everything = foundations_first(list(self.technologies))  # each technology once
         self.categories = tuple(
             BrowseCategory(
                 slug=c["slug"],
@@ -449,7 +452,6 @@ class BrowseCatalog:
 
         self.kinds = tuple(kind_labels.items())
         self.levels = tuple(level_labels.items())
-        category_names = {c["slug"]: c["name"] for c in document["categories"]}
         self.search_index = SearchIndex(
             entries=tuple(
                 SearchEntry.build(
@@ -489,29 +491,24 @@ class BrowseCatalog:
             )
         return self._diagrams[slug]
 
-    def select(self, slugs: Iterable[str], *, kind: str = "", level: str = "") -> list:
-        """The technologies of `slugs`, in that order, keeping only `kind` and `level`."""
+    def select(
+        self, slugs: Iterable[str], *, kind: str = "", level: str = "", category: str = ""
+    ) -> list:
+        """The technologies of `slugs`, in that order, keeping only `kind`, `level` and
+        `category` (each when given)."""
         return [
             technology
             for technology in (self.technologies[slug] for slug in slugs)
-            if (not kind or technology.kind == kind) and (not level or technology.level == level)
+            if (not kind or technology.kind == kind)
+            and (not level or technology.level == level)
+            and (not category or category in technology.categories)
         ]
 
-    def groups(self, *, kind: str = "", level: str = "") -> list[tuple]:
-        """(category, technologies) for every category with a technology of `kind` and `level`,
-        foundations first; technologies in no category come last, under None."""
-        groups = [
-            (category, self.select(category.technologies, kind=kind, level=level))
-            for category in self.categories
-        ]
-        groups.append((None, self.select(self.uncategorized, kind=kind, level=level)))
-        return [(category, technologies) for category, technologies in groups if technologies]
-
-    def search(self, query: str, *, kind: str = "", level: str = ""):
+    def search(self, query: str, *, kind: str = "", level: str = "", category: str = ""):
         """(technologies matching `query` best first, then filtered; the catalog.search
         SearchResult, which says when a corrected spelling was searched instead)."""
         result = self.search_index.search(query)
-        return self.select(result.slugs, kind=kind, level=level), result
+        return self.select(result.slugs, kind=kind, level=level, category=category), result
 
 
 _browse_memo: tuple[tuple[int, object], BrowseCatalog] | None = None

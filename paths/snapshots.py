@@ -233,3 +233,36 @@ def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSum
         skipped=counts[ProgressStatus.SKIPPED],
         hours_left=hours_left,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WhereNow:
+    """Where a learner stands on a path: the step to work on now and the one after it
+    (as (number, step) pairs; None when there is none), and the hours left."""
+
+    current: tuple[int, dict] | None
+    next: tuple[int, dict] | None
+    current_status: str
+    hours_left: int
+
+
+def where_now(snapshot: dict, statuses: Mapping[str, str]) -> WhereNow:
+    """The first step in progress (else the first to do) and the next open step after it (or,
+    when none is after it, the first one left before it)."""
+    open_steps = [
+        (number, step, status_of(statuses, step["technology"]))
+        for number, step in enumerate(snapshot["steps"], start=1)
+        if status_of(statuses, step["technology"])
+        not in (ProgressStatus.DONE, ProgressStatus.SKIPPED)
+    ]
+    current = next((item for item in open_steps if item[2] == ProgressStatus.DOING), None)
+    current = current or (open_steps[0] if open_steps else None)
+    # Next: the first open step after the current one, else one left behind before it.
+    others = [item for item in open_steps if current and item[0] != current[0]]
+    after = [item for item in others if item[0] > current[0]] or others
+    return WhereNow(
+        current=current[:2] if current else None,
+        next=after[0][:2] if after else None,
+        current_status=STATUS_LABELS[current[2]] if current else "",
+        hours_left=sum(step["effort_hours"] for _, step, _ in open_steps),
+    )

@@ -47,7 +47,7 @@ from paths.services import (
     path_replan,
     progress_set,
 )
-from paths.snapshots import has_step, path_outline, progress_summary, step_view
+from paths.snapshots import has_step, path_outline, progress_summary, step_view, where_now
 
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
@@ -151,9 +151,10 @@ def _owner_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _status_context(path: LearningPath, statuses: dict[str, str]) -> dict:
-    """The path's totals, progress and estimated finish (reckoned from today)."""
+    """The path's totals, progress, where the learner is and estimated finish (from today)."""
     return {
         "summary": progress_summary(path.snapshot, statuses),
+        "now": where_now(path.snapshot, statuses),
         "finish": finish_date(path.snapshot, statuses, today=timezone.localdate()),
     }
 

@@ -474,3 +474,42 @@ def test_a_status_change_with_htmx_brings_the_roadmap_along(client, owner):
         in html
     )
     assert ("skipped", "#step-scripting", "– Skipped · 5 h") in roadmap_nodes(html)
+
+
+def where_you_are(html: str) -> str:
+    start = html.index('<section id="path-now"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_page_leads_with_where_the_learner_is(client, owner):
+    html = body(client.get(owner.get_absolute_url()))
+    assert html.index('id="path-now"') < html.index('id="roadmap"') < html.index("steps-heading")
+    panel = where_you_are(html)
+    assert '<a href="#step-web">1. Web Protocol</a> <span class="unit">· To do</span>' in panel
+    assert '<a href="#step-scripting">2. Scripting Kit</a>' in panel
+    assert "<dd>45 hours</dd>" in panel
+    assert 'href="#share-heading">Share or export</a>' in panel
+    assert (
+        f'href="/paths/{owner.token}.md"' in panel and f'href="/paths/{owner.token}.ics"' in panel
+    )
+
+    progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
+    progress_set(learner_id=owner.learner_id, technology_slug="webfw", status="doing")
+    panel = where_you_are(body(Client().get(owner.get_absolute_url())))  # readers see it too
+    assert '<a href="#step-webfw">3. Web Framework</a> <span class="unit">· Doing</span>' in panel
+    assert "Nothing after it" not in panel
+    assert '<a href="#step-scripting">2. Scripting Kit</a>' in panel  # still to do, after it
+    assert "<dd>35 hours</dd>" in panel
+
+
+def test_where_you_are_follows_a_status_change_with_htmx(client, owner):
+    html = body(client.post(progress_url(owner, "web"), {"status": "done"}, **HTMX))
+    panel = where_you_are(html)
+    assert 'hx-swap-oob="true"' in panel
+    assert (
+        '<a href="#step-scripting">2. Scripting Kit</a> <span class="unit">· To do</span>' in panel
+    )
+    for slug in ("scripting", "webfw"):
+        client.post(progress_url(owner, slug), {"status": "done"})
+    panel = where_you_are(body(client.get(owner.get_absolute_url())))
+    assert "Every step is done or skipped." in panel
