@@ -199,9 +199,9 @@ else:
         }
     }
 
-# Not cached_db: the shared cache drops writes while Redis is down, so a session changed then
-# (a log-out) would be read back stale from Redis once it returns.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, their read compiled once (accounts/sessions.py says why not
+# cached_db).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's path should outlive a browser restart
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -254,7 +254,7 @@ def schema_times() -> list[tuple[str, float, float]]:
     from catalog import yaml_reader
     from catalog.schema_errors import CatalogInvalid
     from catalog.validation import parse_catalog, validate_document
-    from tests.factories import make_document
+    from tests.factories import chain_document
 
     nested = [
         "highlights: " + "[" * 100_000,
@@ -285,24 +285,7 @@ def schema_times() -> list[tuple[str, float, float]]:
             rows.append((f"YAML alias bomb refused ({parser})", refusal(alias_bomb), 1))
         finally:
             yaml_reader._CParser = libyaml
-    document = make_document()
-    template = document["technologies"][1]
-    document["technologies"] = [
-        {
-            **template,
-            "slug": f"tech-{n}",
-            "prerequisites": [{"technology": f"tech-{n - 1}", "why": ""}] if n else [],
-            "alternatives": [f"tech-{n + 1}"] if n < 4999 else [],
-        }
-        for n in range(5000)
-    ]
-    document["projects"] = [{"slug": "p", "title": "P", "brief": "B.", "uses": ["tech-4999"]}]
-    question = document["questions"][0]
-    question["choices"] = question["choices"][:1]
-    question["choices"][0]["recommends"] = [
-        {"technology": "tech-4999", "weight": 1, "because": "The end."}
-    ]
-    document["questions"] = [question]
+    document = chain_document(5000)
     start = time.perf_counter()
     _, errors = validate_document(document)
     rows.append(("validate a document of 5,000 technologies", time.perf_counter() - start, 3))
@@ -316,14 +299,9 @@ def outage_seconds(tmp: Path) -> float | None:
     had open connections; None on SQLite, which cannot go away."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return None
-    from urllib.parse import urlsplit, urlunsplit
+    from tests.hardening.servers import database_proxy, request, serve, server_env
 
-    from tests.hardening.servers import TcpProxy, request, serve, server_env
-
-    parts = urlsplit(throwaway_database_url(tmp, "bench_outage"))
-    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
-    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    proxied = urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
+    proxy, proxied = database_proxy(throwaway_database_url(tmp, "bench_outage"))
     env = server_env(proxied, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
     proxy.start()
     try:
@@ -450,6 +428,9 @@ def print_pages(rows: list) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="only the pages' tables (quicker, for tuning)"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
@@ -468,6 +449,11 @@ def main() -> int:
             clean_redis(extra_env)
         failures += [f"{row[0]} ({name})" for row in rows if not row[-1]]
         tables.append((name, rows))
+    if options.pages_only:
+        for name, rows in tables:
+            print(f"\nPages, {name}:\n")
+            print_pages(rows)
+        return 1 if failures else 0
     planner = planner_times()
     loads, large_env = load_times(tmp)
     large_plan = large_plan_latency(tmp, large_env, options.seconds)

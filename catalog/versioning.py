@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from catalog.prepared import PreparedQuery
+
 _suspended: contextvars.ContextVar[bool] = contextvars.ContextVar("catalog_bumps_suspended")
 
 
@@ -35,10 +37,18 @@ def bump_catalog_version() -> None:
 def current_version() -> tuple[int, datetime.datetime | None]:
     """The catalog version number and when it last changed (one query, on every page);
     version 0 before any catalog was loaded."""
+    row = _VERSION.first()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def _version_row() -> models.QuerySet:
     from catalog.models import CatalogVersion
 
-    row = CatalogVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
-    return row if row else (0, None)
+    return CatalogVersion.objects.filter(pk=1).values_list("number", "changed_at")
+
+
+# Every page asks for the version: compiled once (catalog/prepared.py).
+_VERSION = PreparedQuery(_version_row)
 
 
 @contextlib.contextmanager

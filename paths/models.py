@@ -19,6 +19,7 @@ from django.db.models import Subquery, Value
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
+from catalog.prepared import PreparedQuery
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -69,25 +70,7 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
     def header(self, token: str) -> PathHeader | None:
         """The path with this share token, without its snapshot and answers, and the
         catalog's current version (one query: the version rides along as two subqueries)."""
-        version = CatalogVersion.objects.filter(pk=1)
-        row = (
-            self.filter(token=token)
-            .annotate(
-                catalog_number=Subquery(version.values("number")[:1]),
-                catalog_changed_at=Subquery(version.values("changed_at")[:1]),
-            )
-            .values_list(
-                "id",
-                "learner_id",
-                "learner__user_id",
-                "name",
-                "updated",
-                "catalog_version",
-                "catalog_number",
-                "catalog_changed_at",
-            )
-            .first()
-        )
+        row = _HEADER.first(token=token)
         if row is None:
             return None
         pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
@@ -108,40 +91,11 @@ def learner_marks(
     """A learner's statuses (slug → status), with `notes` their notes (slug → (text,
     version)), and their ticked checkpoints (slug → checkpoint texts), in one query (a UNION
     of the tables): what the saved path page needs on every request."""
-    # Each row says what it is in its first column; the other columns are NULL where a table
-    # has nothing to say (a status row has no text, a note row no status).
-    text, number = models.TextField(), models.IntegerField()
-    rows = Progress.objects.filter(learner_id=learner_id).values_list(
-        Value("s", output_field=models.CharField()),
-        "technology_slug",
-        "status",
-        Value(None, output_field=text),
-        Value(None, output_field=number),
-    )
-    parts = [
-        CheckpointTick.objects.filter(learner_id=learner_id).values_list(
-            Value("t", output_field=models.CharField()),
-            "technology_slug",
-            Value(None, output_field=models.CharField()),
-            "checkpoint",
-            Value(None, output_field=number),
-        )
-    ]
-    if notes:
-        parts.append(
-            Note.objects.filter(learner_id=learner_id).values_list(
-                Value("n", output_field=models.CharField()),
-                "technology_slug",
-                Value(None, output_field=models.CharField()),
-                "text",
-                "version",
-            )
-        )
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
     ticked: dict[str, set[str]] = {}
-    union = rows.order_by().union(*(part.order_by() for part in parts), all=True)
-    for kind, slug, status, content, version in union:
+    marks = _MARKS if notes else _MARKS_WITHOUT_NOTES
+    for kind, slug, status, content, version in marks.rows(learner_id=learner_id):
         if kind == "s":
             statuses[slug] = status
         elif kind == "n":
@@ -201,7 +155,7 @@ class ProgressManager(models.Manager):
         """technology slug → status for one learner (one query; none without a learner)."""
         if learner_id is None:
             return {}
-        return dict(self.filter(learner_id=learner_id).values_list("technology_slug", "status"))
+        return dict(_STATUSES.rows(learner_id=learner_id))
 
     def done_slugs(self, learner_id: uuid.UUID | None) -> set[str]:
         """The technologies a learner marked "Done" (one query; none without a learner)."""
@@ -307,3 +261,83 @@ class CheckpointTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technology_slug}: {self.checkpoint[:40]}"
+
+
+# The saved path page's queries, run on every request: compiled once (catalog/prepared.py).
+
+
+def _header_row(token: str) -> models.QuerySet:
+    version = CatalogVersion.objects.filter(pk=1)
+    return (
+        LearningPath.objects.filter(token=token)
+        .order_by()
+        .annotate(
+            catalog_number=Subquery(version.values("number")[:1]),
+            catalog_changed_at=Subquery(version.values("changed_at")[:1]),
+        )
+        .values_list(
+            "id",
+            "learner_id",
+            "learner__user_id",
+            "name",
+            "updated",
+            "catalog_version",
+            "catalog_number",
+            "catalog_changed_at",
+        )
+    )
+
+
+def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
+    return (
+        Progress.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list("technology_slug", "status")
+    )
+
+
+def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
+    # Each row says what it is in its first column ("s" status, "t" tick, "n" note); the other
+    # columns are NULL where its table has nothing to say.
+    kind, text, number = models.CharField(), models.TextField(), models.IntegerField()
+    statuses = _status_rows(learner_id).values_list(
+        Value("s", output_field=kind),
+        "technology_slug",
+        "status",
+        Value(None, output_field=text),
+        Value(None, output_field=number),
+    )
+    ticks = (
+        CheckpointTick.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            Value("t", output_field=kind),
+            "technology_slug",
+            Value(None, output_field=kind),
+            "checkpoint",
+            Value(None, output_field=number),
+        )
+    )
+    if not notes:
+        return statuses.union(ticks, all=True)
+    texts = (
+        Note.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            Value("n", output_field=kind),
+            "technology_slug",
+            Value(None, output_field=kind),
+            "text",
+            "version",
+        )
+    )
+    return statuses.union(ticks, texts, all=True)
+
+
+_HEADER = PreparedQuery(_header_row, token=LearningPath._meta.get_field("token"))
+_STATUSES = PreparedQuery(_status_rows, learner_id=Progress._meta.get_field("learner"))
+_MARKS = PreparedQuery(_mark_rows, learner_id=Progress._meta.get_field("learner"))
+_MARKS_WITHOUT_NOTES = PreparedQuery(
+    lambda learner_id: _mark_rows(learner_id, notes=False),
+    learner_id=Progress._meta.get_field("learner"),
+)

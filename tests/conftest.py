@@ -48,3 +48,17 @@ def small_catalog(load_document):
     document = make_document()
     load_document(document)
     return document
+
+
+@pytest.fixture
+def owner(small_catalog):
+    """A test client whose session owns a saved path over the small catalog: (client, path)."""
+    from django.test import Client
+
+    from paths.services import learner_create
+    from tests.factories import SMALL_ANSWERS, act_as, make_path
+
+    client = Client(raise_request_exception=False)
+    path = make_path(learner=learner_create(), answers=SMALL_ANSWERS)
+    act_as(client, path.learner)
+    return client, path

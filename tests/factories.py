@@ -163,6 +163,36 @@ def first_choice_answers(document: dict) -> dict[str, list[str]]:
     return answers
 
 
+def chain_document(size: int) -> dict:
+    """A valid catalog of `size` technologies in one prerequisite chain, each the alternative
+    of the next, one project and one question recommending the last: large input for the
+    validator (tests/catalog/test_yaml_schema.py checks it, `make bench` times it)."""
+    document = make_document()
+    template = document["technologies"][1]
+    document["technologies"] = [
+        {
+            **template,
+            "slug": f"tech-{n}",
+            "prerequisites": [{"technology": f"tech-{n - 1}", "why": ""}] if n else [],
+            "alternatives": [f"tech-{n + 1}"] if n < size - 1 else [],
+        }
+        for n in range(size)
+    ]
+    last = f"tech-{size - 1}"
+    document["projects"] = [{"slug": "p", "title": "P", "brief": "B.", "uses": [last]}]
+    question = document["questions"][0]
+    question["choices"] = question["choices"][:1]
+    question["choices"][0]["recommends"] = [
+        {"technology": last, "weight": 1, "because": "The end."}
+    ]
+    document["questions"] = [question]
+    return document
+
+
+# Answers to make_document()'s questions that open every question and choose two goals.
+SMALL_ANSWERS = {"goal": ["site", "tools"], "size": ["large"]}
+
+
 def make_path(*, learner=None, answers=None, known=(), hours_per_week: int = 5):
     """A saved path over the loaded catalog, made by the real service (database needed)."""
     from catalog.selectors import catalog_document

@@ -16,14 +16,13 @@ import uuid
 import pytest
 from django.test import Client
 
-from paths.services import learner_create
-from tests.factories import act_as, make_path
+from tests.factories import SMALL_ANSWERS
 from tests.hardening.servers import TcpProxy
 from tests.services import redis_space
 
 pytestmark = pytest.mark.django_db
 
-ANSWERED = {"goal": ["site", "tools"], "size": ["large"]}
+ANSWERED = SMALL_ANSWERS
 PASSWORD = "correct-horse-battery-42"
 
 
@@ -46,14 +45,6 @@ def cache_through_proxy(settings, space, proxy):
     """The app's cache on the real Redis, reached through `proxy`, retrying quickly."""
     settings.CACHES = space.cache_settings(space.via(proxy.port), RETRY_AFTER=0.2)
     return space
-
-
-@pytest.fixture
-def owner(small_catalog):
-    client = Client(raise_request_exception=False)
-    path = make_path(learner=learner_create(), answers=ANSWERED)
-    act_as(client, path.learner)
-    return client, path
 
 
 PAGES = [

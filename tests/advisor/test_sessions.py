@@ -23,8 +23,17 @@ SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def test_sessions_are_djangos_database_sessions():
-    """Not a store of our own: Django's, with its expiry rule and its security logging."""
-    assert SessionStore is db.SessionStore
+    """Django's store, with its expiry rule and its security logging: only the read of the
+    row is compiled once (accounts/sessions.py), and each store reads what the other wrote."""
+    assert issubclass(SessionStore, db.SessionStore)
+    ours = SessionStore()
+    ours["learner_id"] = "from ours"
+    ours.create()
+    djangos = db.SessionStore(ours.session_key)
+    assert djangos["learner_id"] == "from ours"
+    djangos["learner_id"] = "from Django's"
+    djangos.save()
+    assert SessionStore(ours.session_key)["learner_id"] == "from Django's"
 
 
 def test_a_corrupted_session_reads_as_empty_and_is_logged(caplog):

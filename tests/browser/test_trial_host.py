@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_LISTENER
-from tests.hardening.servers import serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import serve_site
 
 HOST = "trial.example"
 SESSION_MESSAGE = "Reload the page and try again"
@@ -23,14 +22,7 @@ SESSION_MESSAGE = "Reload the page and try again"
 @pytest.fixture(scope="module")
 def trial(tmp_path_factory):
     """The trial's base URL, http://trial.example:<port>."""
-    tmp_path = tmp_path_factory.mktemp("trial-browser")
-    env = server_env(
-        throwaway_database_url(tmp_path, "trialbrowser"),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        WEB_CONCURRENCY="1",
-    )
-    with serve(env, tmp_path / "serve.log") as base:
+    with serve_site(tmp_path_factory, "trial-browser", DJANGO_ALLOWED_HOSTS=HOST) as base:
         yield base.replace("127.0.0.1", HOST)
 
 

@@ -18,8 +18,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from tests.process import free_port, process_env
+from tests.process import free_port, process_env, throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -76,6 +77,19 @@ def server_env(database_url: str, **overrides: str) -> dict[str, str]:
         "PYTHON": sys.executable,
     }
     return process_env(**{**settings, **overrides})
+
+
+@contextlib.contextmanager
+def serve_site(tmp_path_factory, name: str, **overrides: str) -> Iterator[str]:
+    """One production server (one worker) on a throwaway database of its own, with these
+    settings; yields its base URL (for module-scoped fixtures)."""
+    tmp_path = tmp_path_factory.mktemp(name)
+    env = server_env(
+        throwaway_database_url(tmp_path, name.replace("-", "")),
+        **{"WEB_CONCURRENCY": "1", **overrides},
+    )
+    with serve(env, tmp_path / "serve.log") as base:
+        yield base
 
 
 @contextlib.contextmanager
@@ -235,3 +249,12 @@ class TcpProxy:
                 end.close()
             selector.close()
             listener.close()
+
+
+def database_proxy(database_url: str) -> tuple[TcpProxy, str]:
+    """A TcpProxy (not started) in front of `database_url`'s PostgreSQL, and the URL that
+    reaches the same database through it."""
+    parts = urlsplit(database_url)
+    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
+    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return proxy, urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))

@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import OperationalError, connection
@@ -22,12 +21,11 @@ from django.test import Client
 
 from paths import questionnaire
 from paths.models import Learner, LearningPath, Note, Progress
-from paths.services import learner_create
-from tests.factories import act_as, make_path
-from tests.hardening.servers import Browser, TcpProxy, serve, server_env
+from tests.factories import SMALL_ANSWERS
+from tests.hardening.servers import Browser, database_proxy, serve, server_env
 from tests.process import manage, throwaway_database_url
 
-ANSWERED = {"goal": ["site", "tools"], "size": ["large"]}
+ANSWERED = SMALL_ANSWERS
 
 
 @contextlib.contextmanager
@@ -66,14 +64,6 @@ def assert_styled_503(response) -> None:
 
 
 # ------------------------------------------------------------------------------ in-process
-
-
-@pytest.fixture
-def owner(small_catalog):
-    client = Client(raise_request_exception=False)
-    path = make_path(learner=learner_create(), answers=ANSWERED)
-    act_as(client, path.learner)
-    return client, path
 
 
 PAGES = [
@@ -204,10 +194,7 @@ def test_a_real_outage_gives_503s_writes_nothing_and_recovers(tmp_path):
     import psycopg
 
     database_url = throwaway_database_url(tmp_path, "faults")
-    parts = urlsplit(database_url)
-    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
-    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    proxied = urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
+    proxy, proxied = database_proxy(database_url)
     env = server_env(proxied, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
     proxy.start()
     try:

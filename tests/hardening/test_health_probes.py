@@ -15,22 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.servers import ROOT, request, serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import ROOT, request, serve_site
 
 HOST = "backendpath.example"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("probes")
-    env = server_env(
-        throwaway_database_url(tmp_path, "probes"),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_SECURE_SSL_REDIRECT="1",
-        WEB_CONCURRENCY="1",
-    )
-    with serve(env, tmp_path / "serve.log") as base:
+    with serve_site(
+        tmp_path_factory, "probes", DJANGO_ALLOWED_HOSTS=HOST, DJANGO_SECURE_SSL_REDIRECT="1"
+    ) as base:
         yield base
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hardening.servers import Browser, request, serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import Browser, request, serve_site
 
 HOST = "trial.example"
 HTTPS = {"X-Forwarded-Proto": "https"}
@@ -19,14 +18,7 @@ HTTPS = {"X-Forwarded-Proto": "https"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("trial")
-    env = server_env(
-        throwaway_database_url(tmp_path, "trial"),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        WEB_CONCURRENCY="1",
-    )
-    with serve(env, tmp_path / "serve.log") as base:
+    with serve_site(tmp_path_factory, "trial", DJANGO_ALLOWED_HOSTS=HOST) as base:
         yield base
 
 

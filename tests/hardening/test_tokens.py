@@ -21,11 +21,11 @@ from django.test import Client
 from catalog.versioning import current_version
 from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.services import TOKEN_BYTES, learner_create, note_set, progress_set
-from tests.factories import act_as, make_path
+from tests.factories import SMALL_ANSWERS, act_as, make_path
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_TOKEN = re.compile(r'"X-CSRFToken": "[^"]+"')
-ANSWERED = {"goal": ["site", "tools"], "size": ["large"]}
+ANSWERED = SMALL_ANSWERS
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.django_db
