@@ -15,7 +15,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Subquery, Value
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
@@ -298,24 +299,34 @@ def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
 
 def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
     # Each row says what it is in its first column ("s" status, "t" tick, "n" note); the other
-    # columns are NULL where its table has nothing to say.
+    # columns are NULL where its table has nothing to say. Every column is an expression, so
+    # each part selects them in this order (the ORM puts plain fields before expressions).
     kind, text, number = models.CharField(), models.TextField(), models.IntegerField()
-    statuses = _status_rows(learner_id).values_list(
-        Value("s", output_field=kind),
-        "technology_slug",
-        "status",
-        Value(None, output_field=text),
-        Value(None, output_field=number),
+
+    def null(field: models.Field) -> Cast:
+        # Typed: PostgreSQL gives an untyped NULL column of a UNION the type text.
+        return Cast(Value(None), field)
+
+    statuses = (
+        Progress.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            Value("s", output_field=kind),
+            F("technology_slug"),
+            F("status"),
+            null(text),
+            null(number),
+        )
     )
     ticks = (
         CheckpointTick.objects.filter(learner_id=learner_id)
         .order_by()
         .values_list(
             Value("t", output_field=kind),
-            "technology_slug",
-            Value(None, output_field=kind),
-            "checkpoint",
-            Value(None, output_field=number),
+            F("technology_slug"),
+            null(kind),
+            Cast("checkpoint", text),
+            null(number),
         )
     )
     if not notes:
@@ -324,11 +335,7 @@ def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
         Note.objects.filter(learner_id=learner_id)
         .order_by()
         .values_list(
-            Value("n", output_field=kind),
-            "technology_slug",
-            Value(None, output_field=kind),
-            "text",
-            "version",
+            Value("n", output_field=kind), F("technology_slug"), null(kind), F("text"), F("version")
         )
     )
     return statuses.union(ticks, texts, all=True)
