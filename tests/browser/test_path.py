@@ -242,10 +242,10 @@ def test_the_path_prints_without_navigation_or_controls(live_server, page, saved
 
 def test_the_exports(live_server, page, saved_path):
     page.goto(live_server.url + saved_path.get_absolute_url())
-    href = page.get_by_role("link", name="Markdown").get_attribute("href")
+    href = page.get_by_role("link", name="Markdown", exact=True).get_attribute("href")
     response = page.request.get(live_server.url + href)
     assert response.ok and response.text().startswith("# Your learning path")
-    href = page.get_by_role("link", name="Calendar (.ics)").get_attribute("href")
+    href = page.get_by_role("link", name="Calendar (.ics)", exact=True).get_attribute("href")
     response = page.request.get(live_server.url + href)
     assert response.ok and response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.text().count("BEGIN:VEVENT") == 3
