@@ -24,7 +24,7 @@ from paths.api_json import plan_to_api, validate_answers
 from paths.catalog_cache import get_planner_catalog
 from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan
 
-FIELDS = ("answers", "known", "hours_per_week")
+FIELDS = ("answers", "known", "goals", "hours_per_week")
 MAX_UNKNOWN_FIELDS = 20
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,7 +77,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def plan(request: HttpRequest) -> HttpResponse:
-    """POST /api/plan: a plan for answers, known technologies and hours per week."""
+    """POST /api/plan: a plan for answers, known technologies, goals and hours per week."""
     if request.method != "POST":
         return _method_not_allowed(["POST"])
     try:
@@ -104,9 +104,10 @@ def plan(request: HttpRequest) -> HttpResponse:
         errors["__all__"] = [f"And {len(unknown) - MAX_UNKNOWN_FIELDS} more unknown fields."]
     answers = data.get("answers", {})
     known = data.get("known", [])
+    goals = data.get("goals", [])
     hours_per_week = data.get("hours_per_week", DEFAULT_HOURS_PER_WEEK)
     _, planner_catalog = get_planner_catalog()
-    errors |= validate_answers(planner_catalog, answers, known, hours_per_week)
+    errors |= validate_answers(planner_catalog, answers, known, hours_per_week, goals)
     if "answers" not in data:
         errors["answers"] = [
             "This field is required: an object mapping question slugs to lists of choice slugs."
@@ -114,7 +115,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if errors:
         return _errors(errors)
     response = JsonResponse(
-        plan_to_api(build_plan(planner_catalog, answers, known, hours_per_week))
+        plan_to_api(build_plan(planner_catalog, answers, known, hours_per_week, goals))
     )
     response["Cache-Control"] = "no-store"
     return response

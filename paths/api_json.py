@@ -128,32 +128,39 @@ def _answer_errors(catalog: PlannerCatalog, answers: object) -> list[str]:
     return messages.result()
 
 
-def _known_errors(catalog: PlannerCatalog, known: object) -> list[str]:
-    if not _is_list_of_strings(known):
-        return ["Known technologies must be a list of technology slugs."]
+def _technology_errors(catalog: PlannerCatalog, slugs: object, what: str) -> list[str]:
+    if not _is_list_of_strings(slugs):
+        return [f"{what} must be a list of technology slugs."]
     messages = _Messages()
-    for slug in dict.fromkeys(known):
+    for slug in dict.fromkeys(slugs):
         if slug not in catalog.technology_by_slug:
             messages.unknown("Unknown technology", slug, catalog.technology_by_slug)
     return messages.result()
 
 
 def validate_answers(
-    catalog: PlannerCatalog, answers: object, known: object, hours_per_week: object
+    catalog: PlannerCatalog,
+    answers: object,
+    known: object,
+    hours_per_week: object,
+    goals: object = (),
 ) -> dict[str, list[str]]:
-    """Check a plan request; errors by JSON field ("answers", "known", "hours_per_week").
+    """Check a plan request; errors by JSON field ("answers", "known", "hours_per_week",
+    "goals").
 
     Returns an empty dict when the input is valid. Accepts anything (it never raises):
-    answers must map question slugs to lists of choice slugs, known must be a list of
-    technology slugs, hours per week an int from 1 to 80. Unknown questions and choices are
+    answers must map question slugs to lists of choice slugs, known and goals must be lists
+    of technology slugs, hours per week an int from 1 to 80. Unknown questions and choices are
     errors even on questions that are not visible; cardinality and "must be answered" are
     only checked for visible ones.
     """
     errors: dict[str, list[str]] = {}
     if answer_errors := _answer_errors(catalog, answers):
         errors["answers"] = answer_errors
-    if known_errors := _known_errors(catalog, known):
+    if known_errors := _technology_errors(catalog, known, "Known technologies"):
         errors["known"] = known_errors
+    if goal_errors := _technology_errors(catalog, goals, "Goals"):
+        errors["goals"] = goal_errors
     if not is_valid_hours_per_week(hours_per_week):
         errors["hours_per_week"] = [
             f"Hours per week must be a whole number from {HOURS_PER_WEEK_MIN} "

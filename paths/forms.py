@@ -177,3 +177,34 @@ class NoteForm(forms.Form):
                 f"Keep the note to {Note.MAX_LENGTH:,} characters; it has {len(text):,}."
             )
         return text
+
+
+HOURS_MESSAGE = (
+    f"Hours per week must be a whole number from {HOURS_PER_WEEK_MIN} to {HOURS_PER_WEEK_MAX}."
+)
+
+
+class PathHoursForm(forms.Form):
+    """A saved path's new pace ("Hours per week", 1 to 80)."""
+
+    hours_per_week = forms.IntegerField(
+        label="Hours per week",
+        min_value=HOURS_PER_WEEK_MIN,
+        max_value=HOURS_PER_WEEK_MAX,
+        error_messages={
+            key: HOURS_MESSAGE for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
+class PathGoalForm(forms.Form):
+    """A technology to add to a saved path as a goal, by name or slug ("Technology")."""
+
+    technology = forms.CharField(
+        label="Technology",
+        max_length=200,
+        error_messages={
+            "required": "Type the name of a technology to add.",
+            "max_length": "That is longer than any technology's name.",
+        },
+    )

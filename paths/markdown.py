@@ -69,7 +69,7 @@ def path_markdown(
     lines += [f"- Online: <{link_target(url)}>", ""]
 
     for stage in path_outline(snapshot, statuses):
-        lines += [f"## {escape(stage.name)}", ""]
+        lines += [f"## {escape(stage.title)}", ""]
         for view in stage.steps:
             step = view.step
             mark = "x" if view.status == ProgressStatus.DONE else " "

@@ -114,6 +114,8 @@ class LearningPath(models.Model):
     name = models.CharField(max_length=200, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     known = models.JSONField(default=list, blank=True)
+    # Technologies asked for by name (`?goal=`, "Add to path"), in order; re-planning keeps them.
+    goals = models.JSONField(default=list, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(HOURS_PER_WEEK_MIN), MaxValueValidator(HOURS_PER_WEEK_MAX)]
     )

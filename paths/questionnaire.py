@@ -5,7 +5,9 @@ once per request and does what it says: show a screen, go to another, or save th
 screens are the visible questions in catalog order, then "known" (What do you already know?)
 and "hours" (How many hours a week can you study?). Answers live in the session under
 "advisor" and are checked against the current catalog on every request, so a catalog edit or
-a tampered session can never reach the planner.
+a tampered session can never reach the planner. `/advisor/?goal=<slug>` starts the
+questionnaire with that technology as a goal (planner rule 3); it stays in the state, so the
+"known" screen and the saved path both have it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ CHANGED = (
 GONE = "That question is no longer part of the questionnaire."
 NOT_APPLICABLE = "That question does not apply to your answers."
 ANSWER_FIRST = "Please answer this question first."
+GOAL_SET = "Your path will lead to {name} first, with what it needs before it."
+GOAL_UNKNOWN = (
+    "There is no technology “{slug}” in the catalog, so the questionnaire starts without a goal."
+)
 
 
 @dataclass
@@ -62,6 +68,7 @@ class AdvisorState:
     answers: dict[str, list[str]] = field(default_factory=dict)
     known: list[str] | None = None
     hours_per_week: int | None = None
+    goals: list[str] = field(default_factory=list)  # asked for by name (`?goal=`), in order
     started: bool = False  # False when the session had no questionnaire (new or expired)
 
 
@@ -109,11 +116,18 @@ def state_from_data(raw: object, catalog: PlannerCatalog) -> tuple[AdvisorState,
     else:
         known = None
     hours = raw.get("hours_per_week")
+    goals = raw.get("goals")
+    goals = (
+        [s for s in goals if isinstance(s, str) and s in catalog.technology_by_slug]
+        if isinstance(goals, list)
+        else []
+    )
     return (
         AdvisorState(
             answers=answers,
             known=known,
             hours_per_week=hours if is_valid_hours_per_week(hours) else None,
+            goals=list(dict.fromkeys(goals)),
             started=True,
         ),
         dropped,
@@ -133,6 +147,7 @@ def save_state(session: MutableMapping[str, object], state: AdvisorState) -> Non
         "answers": state.answers,
         "known": state.known,
         "hours_per_week": state.hours_per_week,
+        "goals": state.goals,
     }
 
 
@@ -197,7 +212,7 @@ def known_for_plan(
 ) -> tuple[list[str], list[str]]:
     """(candidates, known): the known screen's list and what the learner ticked on it, or its
     defaults when they have not submitted it."""
-    candidates = path_candidates(catalog, state.answers)
+    candidates = path_candidates(catalog, state.answers, state.goals)
     if state.known is None:
         return candidates, known_defaults(catalog, state.answers, candidates, done)
     ticked = set(state.known)
@@ -265,6 +280,7 @@ def advance(
     data: Mapping[str, object] | None,
     swap: bool,
     done: Callable[[], set[str]],
+    goal: str | None = None,
 ) -> Show | GoTo | Finish:
     """One request to a screen: /advisor/ (`question` and `screen` None), /advisor/q/<question>/
     or /advisor/<screen>/, with the posted `data` or None for a GET.
@@ -273,13 +289,28 @@ def advance(
     catalog edit, or an expired session) sends them to the first screen still open, saying
     why. A valid post moves on (in place when `swap`, else by redirect); an invalid one
     shows the screen again with the errors. `done` gives what the learner marked "Done" on
-    any path, asked only when the "known" screen needs it.
+    any path, asked only when the "known" screen needs it. `goal` is the `?goal=` of a GET of
+    the first screen: the questionnaire then goes on with that technology as its one goal (an
+    unknown slug clears it, saying so) from the first screen's plain address.
     """
     state, dropped = load_state(session, catalog)
     notices: list[Notice] = []
     if dropped:
         save_state(session, state)
         notices.append(Notice(messages.WARNING, CHANGED))
+    if goal is not None and data is None and question is None and screen is None:
+        technology = catalog.technology_by_slug.get(goal)
+        goals = [goal] if technology is not None else []
+        if goals != state.goals:
+            state.known = None  # the "known" screen's list changes with the goals
+        state.goals = goals
+        state.started = True
+        save_state(session, state)
+        if technology is not None:
+            notices.append(Notice(messages.INFO, GOAL_SET.format(name=technology.name)))
+        else:
+            notices.append(Notice(messages.WARNING, GOAL_UNKNOWN.format(slug=_shown(goal))))
+        return GoTo(screen_url(screens(catalog, state.answers), 0), tuple(notices))
     flow = screens(catalog, state.answers)
     requested = f"q:{question}" if question is not None else screen
     keys = [item.key for item in flow]
@@ -322,6 +353,11 @@ def advance(
     return Show(context, tuple(notices), push_url=screen_url(flow, next_index))
 
 
+def _shown(value: str) -> str:
+    """A slug from the address bar, short enough to quote back."""
+    return value if len(value) <= 64 else value[:63] + "…"
+
+
 def _named(catalog: PlannerCatalog, slugs: Iterable[str]) -> list[tuple[str, str]]:
     technology_by_slug = catalog.technology_by_slug
     return [(slug, technology_by_slug[slug].name) for slug in slugs]
@@ -334,7 +370,7 @@ def _bound_form(
     if current.question is not None:
         return QuestionForm(data, question=current.question)
     if current.kind == KNOWN:
-        candidates = path_candidates(catalog, state.answers)
+        candidates = path_candidates(catalog, state.answers, state.goals)
         return KnownForm(data, candidates=_named(catalog, candidates))
     return HoursForm(data)
 
@@ -359,6 +395,7 @@ def _screen_context(
         "back_url": screen_url(flow, index - 1) if index > 0 else None,
         "is_last": current.kind == HOURS,
         "started": state.started,
+        "goal_names": [name for _, name in _named(catalog, state.goals)],
     }
     if current.question is not None:
         question = current.question

@@ -25,6 +25,7 @@ class PlanInput:
     answers: dict[str, list[str]]
     known: list[str]
     hours_per_week: int
+    goals: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,11 @@ def plan_diff(old: dict, new: dict) -> PlanDiff:
     )
 
 
-def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
-    """The path's answers, known technologies and hours for the current catalog.
+def replan_input(
+    path: LearningPath, bundle: CatalogBundle, *, goals: list[str] | None = None
+) -> PlanInput | None:
+    """The path's answers, known technologies, goals (or `goals` instead) and hours for the
+    current catalog.
 
     None when they no longer make a complete questionnaire: a new question to answer, or a
     chosen answer the catalog no longer offers. The learner then goes through the questionnaire
@@ -138,7 +142,12 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
     """
     catalog = bundle.planner
     state, dropped = questionnaire.state_from_data(
-        {"answers": path.answers, "known": path.known, "hours_per_week": path.hours_per_week},
+        {
+            "answers": path.answers,
+            "known": path.known,
+            "hours_per_week": path.hours_per_week,
+            "goals": path.goals if goals is None else goals,
+        },
         catalog,
     )
     flow = questionnaire.screens(catalog, state.answers)
@@ -149,19 +158,27 @@ def replan_input(path: LearningPath, bundle: CatalogBundle) -> PlanInput | None:
         for question in visible_questions(catalog, state.answers)
     }
     known = state.known or []
-    if validate_answers(catalog, answers, known, path.hours_per_week):
+    # A goal the catalog no longer has is dropped, as a known technology is.
+    goals = state.goals
+    if validate_answers(catalog, answers, known, path.hours_per_week, goals):
         return None
-    return PlanInput(answers=answers, known=known, hours_per_week=path.hours_per_week)
+    return PlanInput(answers=answers, known=known, hours_per_week=path.hours_per_week, goals=goals)
 
 
-def replan_preview(path: LearningPath, bundle: CatalogBundle) -> Replan | None:
-    """The path planned again on `bundle`'s catalog and how it differs; None as for
-    `replan_input`."""
-    plan_input = replan_input(path, bundle)
+def replan_preview(
+    path: LearningPath, bundle: CatalogBundle, *, goals: list[str] | None = None
+) -> Replan | None:
+    """The path planned again on `bundle`'s catalog (with `goals` instead of its own, when
+    given) and how it differs; None as for `replan_input`."""
+    plan_input = replan_input(path, bundle, goals=goals)
     if plan_input is None:
         return None
     plan = build_plan(
-        bundle.planner, plan_input.answers, plan_input.known, plan_input.hours_per_week
+        bundle.planner,
+        plan_input.answers,
+        plan_input.known,
+        plan_input.hours_per_week,
+        plan_input.goals,
     )
-    snapshot = plan_snapshot(plan, bundle)
+    snapshot = plan_snapshot(plan, bundle, plan_input.answers)
     return Replan(bundle.version, plan_input, snapshot, plan_diff(path.snapshot, snapshot))

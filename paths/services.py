@@ -3,6 +3,7 @@ progress and notes. Keyword-only functions, each in one transaction."""
 
 from __future__ import annotations
 
+import difflib
 import secrets
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -15,9 +16,16 @@ from django.db import IntegrityError, transaction
 from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.models import CheckpointTick, Learner, LearningPath, Note, Progress, ProgressStatus
-from paths.planner import build_plan, visible_questions
-from paths.replanning import replan_preview
-from paths.snapshots import plan_snapshot
+from paths.planner import (
+    HOURS_PER_WEEK_MAX,
+    HOURS_PER_WEEK_MIN,
+    PlannerCatalog,
+    build_plan,
+    is_valid_hours_per_week,
+    visible_questions,
+)
+from paths.replanning import Replan, replan_preview
+from paths.snapshots import default_name, plan_snapshot
 
 TOKEN_BYTES = 24  # 192 bits: a path's link is its only key
 PATH_NAME_MAX = 200
@@ -156,14 +164,15 @@ def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUse
 # Saved paths ----------------------------------------------------------------------------------
 
 
-def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> str:
-    """A short name from the first question's chosen labels ("A website, Little tools")."""
+def _path_name(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]], snapshot: dict) -> str:
+    """A short name from the path's goals ("Flask · Git + 1 more"); with no steps, from the
+    first question's chosen labels ("A website, Little tools")."""
+    name = default_name(snapshot)
     visible = visible_questions(bundle.planner, answers)
-    if not visible:
-        return "Learning path"
-    chosen = set(answers.get(visible[0].slug, ()))
-    labels = [choice.label for choice in visible[0].choices if choice.slug in chosen]
-    name = ", ".join(labels) or "Learning path"
+    if name is None and visible:
+        chosen = set(answers.get(visible[0].slug, ()))
+        name = ", ".join(choice.label for choice in visible[0].choices if choice.slug in chosen)
+    name = name or "Learning path"
     return name if len(name) <= PATH_NAME_MAX else name[: PATH_NAME_MAX - 1] + "…"
 
 
@@ -173,32 +182,36 @@ def path_create(
     answers: Mapping[str, Sequence[str]],
     known: Sequence[str],
     hours_per_week: int,
+    goals: Sequence[str] = (),
     bundle: CatalogBundle | None = None,
 ) -> LearningPath:
-    """Plan and save a path under a new unguessable token.
+    """Plan and save a path under a new unguessable token, named after its goals.
 
-    Raises ValidationError (keyed "answers", "known", "hours_per_week") for input the planner
-    refuses. Only the answers of visible questions are kept.
+    Raises ValidationError (keyed "answers", "known", "hours_per_week", "goals") for input the
+    planner refuses. Only the answers of visible questions are kept.
     """
     bundle = bundle or get_catalog_bundle()
     catalog = bundle.planner
     answers = {key: list(value) for key, value in answers.items()}
     known = list(dict.fromkeys(known))
-    errors = validate_answers(catalog, answers, known, hours_per_week)
+    goals = list(dict.fromkeys(goals))
+    errors = validate_answers(catalog, answers, known, hours_per_week, goals)
     if errors:
         raise ValidationError(errors)
     answers = {
         question.slug: answers[question.slug] for question in visible_questions(catalog, answers)
     }
-    plan = build_plan(catalog, answers, known, hours_per_week)
+    plan = build_plan(catalog, answers, known, hours_per_week, goals)
+    snapshot = plan_snapshot(plan, bundle, answers)
     path = LearningPath(
         token=secrets.token_urlsafe(TOKEN_BYTES),
         learner=learner,
-        name=_path_name(bundle, answers),
+        name=_path_name(bundle, answers, snapshot),
         answers=answers,
         known=known,
+        goals=goals,
         hours_per_week=hours_per_week,
-        snapshot=plan_snapshot(plan, bundle),
+        snapshot=snapshot,
         catalog_version=bundle.version,
     )
     # The database enforces the token's uniqueness, the hours' range and the learner's row;
@@ -248,14 +261,141 @@ def path_replan(
         raise ValidationError(
             {"answers": "The questionnaire has changed: your answers are not enough any more."}
         )
+    return _save_replan(path, replan)
+
+
+def _save_replan(
+    path: LearningPath, replan: Replan, *, renamed_by: CatalogBundle | None = None
+) -> LearningPath:
+    """Keep a re-plan in place; with `renamed_by`, a name that was the default follows the
+    new goals."""
     with transaction.atomic():
         locked = LearningPath.objects.select_for_update().get(pk=path.pk)
+        if renamed_by is not None and locked.name == default_name(locked.snapshot):
+            locked.name = _path_name(renamed_by, replan.input.answers, replan.snapshot)
         locked.answers = replan.input.answers
         locked.known = replan.input.known
+        locked.goals = replan.input.goals
         locked.snapshot = replan.snapshot
         locked.catalog_version = replan.catalog_version
-        locked.save(update_fields=["answers", "known", "snapshot", "catalog_version", "updated"])
+        locked.save(
+            update_fields=[
+                "name",
+                "answers",
+                "known",
+                "goals",
+                "snapshot",
+                "catalog_version",
+                "updated",
+            ]
+        )
     return locked
+
+
+# Reshaping a path in place --------------------------------------------------------------------
+
+
+def path_set_hours(*, path: LearningPath, hours_per_week: object) -> LearningPath:
+    """Change a path's pace: its weeks follow, its steps and the catalog it was planned on do
+    not. Raises ValidationError ("hours_per_week") outside 1 to 80."""
+    if not is_valid_hours_per_week(hours_per_week):
+        raise ValidationError(
+            {
+                "hours_per_week": f"Hours per week must be a whole number from "
+                f"{HOURS_PER_WEEK_MIN} to {HOURS_PER_WEEK_MAX}."
+            }
+        )
+    with transaction.atomic():
+        locked = LearningPath.objects.select_for_update().get(pk=path.pk)
+        snapshot = dict(locked.snapshot)
+        snapshot["hours_per_week"] = hours_per_week
+        snapshot["weeks"] = -(-snapshot["total_hours"] // hours_per_week)
+        locked.hours_per_week = hours_per_week
+        locked.snapshot = snapshot
+        locked.save(update_fields=["hours_per_week", "snapshot", "updated"])
+    return locked
+
+
+def find_technology(catalog: PlannerCatalog, text: str) -> str | None:
+    """The slug of the technology a learner typed: its slug or its name, any case."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return None
+    if wanted in catalog.technology_by_slug:
+        return wanted
+    return next(
+        (tech.slug for tech in catalog.technologies if tech.name.casefold() == wanted), None
+    )
+
+
+def _closest_name(catalog: PlannerCatalog, text: str) -> str | None:
+    if len(text) > 64:
+        return None
+    names = {tech.name.casefold(): tech.name for tech in catalog.technologies}
+    matches = difflib.get_close_matches(text.casefold(), names, n=1, cutoff=0.6)
+    return names[matches[0]] if matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalAdded:
+    """A goal added to a path: the path, the goal's name, its milestone and the new steps."""
+
+    path: LearningPath
+    slug: str
+    name: str
+    milestone: int
+    new_steps: int
+
+
+def path_add_goal(
+    *, path: LearningPath, technology: str, bundle: CatalogBundle | None = None
+) -> GoalAdded:
+    """Add a technology (by slug or name) to a path as a goal asked for: it comes with its
+    prerequisites and the reason "You asked for X.", in place, on the current catalog.
+
+    Raises ValidationError ("technology") for a technology the catalog lacks, one already asked
+    for or known, or a path whose questionnaire has changed (it must be answered again).
+    """
+    bundle = bundle or get_catalog_bundle()
+    catalog = bundle.planner
+    slug = find_technology(catalog, technology)
+    if slug is None:
+        typed = " ".join(technology.split())
+        if not typed:
+            raise ValidationError({"technology": "Type the name of a technology to add."})
+        shown = typed if len(typed) <= 64 else typed[:63] + "…"
+        closest = _closest_name(catalog, typed)
+        hint = f" Did you mean {closest}?" if closest else ""
+        raise ValidationError(
+            {"technology": f"There is no technology “{shown}” in the catalog.{hint}"}
+        )
+    name = catalog.technology_by_slug[slug].name
+    if slug in path.goals:
+        raise ValidationError({"technology": f"{name} is already a goal of this path."})
+    if slug in {item["technology"] for item in path.snapshot.get("known", ())}:
+        raise ValidationError(
+            {"technology": f"{name} is among what you already know, so the path leaves it out."}
+        )
+    replan = replan_preview(path, bundle, goals=[*path.goals, slug])
+    if replan is None:
+        raise ValidationError(
+            {
+                "technology": "The questionnaire has changed since this path was planned: "
+                "answer the new questions to plan it again first."
+            }
+        )
+    old_steps = {step["technology"] for step in path.snapshot["steps"]}
+    saved = _save_replan(path, replan, renamed_by=bundle)
+    milestone = next(
+        (
+            number
+            for number, stage in enumerate(replan.snapshot["stages"], start=1)
+            if slug in stage["steps"]
+        ),
+        0,
+    )
+    new_steps = sum(1 for step in replan.snapshot["steps"] if step["technology"] not in old_steps)
+    return GoalAdded(saved, slug, name, milestone, new_steps)
 
 
 # Progress and notes ---------------------------------------------------------------------------

@@ -7,20 +7,34 @@ saved path renders without the catalog and reads the same after the catalog chan
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalog.selectors import web_address
 from paths.catalog_cache import CatalogBundle
 from paths.models import ProgressStatus
-from paths.planner import Plan
+from paths.planner import Plan, visible_questions
 
 SNAPSHOT_FORMAT = 1
 STATUS_LABELS = dict(ProgressStatus.choices)
 
 
-def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
-    """The plan as JSON-ready data, with the names and resources the pages need."""
+def answers_summary(bundle: CatalogBundle, answers: Mapping[str, Sequence[str]]) -> list[dict]:
+    """Each answered visible question's prompt and the chosen choices' labels, in order."""
+    summary = []
+    for question in visible_questions(bundle.planner, answers):
+        chosen = set(answers.get(question.slug, ()))
+        labels = [choice.label for choice in question.choices if choice.slug in chosen]
+        if labels:
+            summary.append({"question": question.slug, "prompt": question.prompt, "labels": labels})
+    return summary
+
+
+def plan_snapshot(
+    plan: Plan, bundle: CatalogBundle, answers: Mapping[str, Sequence[str]] | None = None
+) -> dict:
+    """The plan as JSON-ready data, with the names and resources the pages need, and what it
+    was planned for: the answers' prompts and labels, and the goals asked for."""
     technology_by_slug = bundle.planner.technology_by_slug
 
     def named(slug: str) -> dict:
@@ -28,6 +42,8 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
 
     return {
         "format": SNAPSHOT_FORMAT,
+        "answers": answers_summary(bundle, answers or {}),
+        "goals": [named(slug) for slug in plan.goals],
         "steps": [
             {
                 "technology": step.technology,
@@ -35,7 +51,9 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
                 "kind": step.kind,
                 "level": step.level,
                 "stage": step.stage,
-                "depth": step.depth,
+                "milestone": step.milestone,
+                "goal": step.goal,
+                "asked": step.asked,
                 "recommended": step.recommended,
                 "reasons": list(step.reasons),
                 "effort_hours": step.effort_hours,
@@ -64,7 +82,13 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
             for item in plan.considered
         ],
         "stages": [
-            {"name": stage.name, "steps": list(stage.steps), "hours": stage.hours}
+            {
+                "name": stage.name,
+                "steps": list(stage.steps),
+                "hours": stage.hours,
+                "goal": stage.goal,
+                "asked": stage.asked,
+            }
             for stage in plan.stages
         ],
         "known": [named(slug) for slug in plan.known],
@@ -72,6 +96,21 @@ def plan_snapshot(plan: Plan, bundle: CatalogBundle) -> dict:
         "weeks": plan.weeks,
         "hours_per_week": plan.hours_per_week,
     }
+
+
+NAMED_GOALS = 3  # a default name lists this many goals, then how many more
+
+
+def default_name(snapshot: dict) -> str | None:
+    """A path's name from its milestones' goals ("Flask · Git · SQL + 2 more"); None for a
+    snapshot without milestones (saved before them) or without steps."""
+    names = [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage]
+    if not names:
+        return None
+    name = " · ".join(names[:NAMED_GOALS])
+    if len(names) > NAMED_GOALS:
+        name += f" + {len(names) - NAMED_GOALS} more"
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +152,22 @@ class StepView:
 
 @dataclass(frozen=True, slots=True)
 class StageView:
-    """A stage heading and its steps; `start` is the number of its first step."""
+    """A milestone heading and its steps; `start` is the number of its first step. `goal` is
+    the slug of the goal it ends with ("" in a snapshot saved before milestones, whose stages
+    were Foundations, Core skills and Going further)."""
 
     name: str
     hours: int
     start: int
     steps: tuple[StepView, ...]
+    number: int = 1
+    goal: str = ""
+    asked: bool = False
+
+    @property
+    def title(self) -> str:
+        """ "Milestone 2: Flask" (or the old stage's own name)."""
+        return f"Milestone {self.number}: {self.name}" if self.goal else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +183,7 @@ class ProgressSummary:
     doing: int
     skipped: int
     hours_left: int
+    next_step: dict | None = None  # the first step neither done nor skipped: where they are
 
     @property
     def counted(self) -> int:
@@ -175,6 +225,18 @@ def step_view(
     return None
 
 
+def path_purpose(snapshot: dict, fallback: Callable[[], list[dict]]) -> dict:
+    """What a path was planned for: the answers (prompt and chosen labels), the goals asked for
+    and the goals it leads to. `fallback` gives the answers of a snapshot saved before it
+    recorded them."""
+    answers = snapshot.get("answers")
+    return {
+        "answers": answers if answers is not None else fallback(),
+        "goals": snapshot.get("goals", []),
+        "milestones": [stage["name"] for stage in snapshot.get("stages", ()) if "goal" in stage],
+    }
+
+
 def has_step(snapshot: dict, slug: str) -> bool:
     """True when the path has a step for this technology."""
     return any(step["technology"] == slug for step in snapshot["steps"])
@@ -186,7 +248,7 @@ def path_outline(
     notes: Mapping[str, tuple[str, int]] | None = None,
     ticks: Mapping[str, frozenset[str]] | None = None,
 ) -> list[StageView]:
-    """The snapshot's stages in order, each with its steps and the projects placed after them;
+    """The snapshot's milestones in order, each with its steps and the projects placed after them;
     `notes` (technology slug → (text, version)) only for the path's owner; `ticks`
     (technology slug → ticked checkpoint texts) for everyone."""
     notes = notes or {}
@@ -212,7 +274,17 @@ def path_outline(
                     ticks.get(slug, frozenset()),
                 )
             )
-        outline.append(StageView(stage["name"], stage["hours"], number, tuple(views)))
+        outline.append(
+            StageView(
+                stage["name"],
+                stage["hours"],
+                number,
+                tuple(views),
+                number=len(outline) + 1,
+                goal=stage.get("goal", ""),
+                asked=stage.get("asked", False),
+            )
+        )
         number += len(views)
     return outline
 
@@ -221,17 +293,20 @@ def progress_summary(snapshot: dict, statuses: Mapping[str, str]) -> ProgressSum
     """Counts of the path's steps by status, and the hours of those not done or skipped."""
     counts: dict[str, int] = defaultdict(int)
     hours_left = 0
+    next_step = None
     for step in snapshot["steps"]:
         status = status_of(statuses, step["technology"])
         counts[status] += 1
         if status not in (ProgressStatus.DONE, ProgressStatus.SKIPPED):
             hours_left += step["effort_hours"]
+            next_step = next_step or step
     return ProgressSummary(
         total=len(snapshot["steps"]),
         done=counts[ProgressStatus.DONE],
         doing=counts[ProgressStatus.DOING],
         skipped=counts[ProgressStatus.SKIPPED],
         hours_left=hours_left,
+        next_step=next_step,
     )
 
 

@@ -37,6 +37,8 @@ urlpatterns = [
     path("paths/<token:token>/rename/", views.path_rename_view, name="path-rename"),
     path("paths/<token:token>/delete/", views.path_delete_view, name="path-delete"),
     path("paths/<token:token>/replan/", views.path_replan_view, name="path-replan"),
+    path("paths/<token:token>/hours/", views.path_hours_view, name="path-hours"),
+    path("paths/<token:token>/goals/", views.path_goal_add_view, name="path-goal-add"),
     path("paths/<token:token>/start-from/", views.path_start_from, name="path-start-from"),
     path(
         "paths/<token:token>/progress/<slug:technology>/",

@@ -29,7 +29,7 @@ from catalog.versioning import current_version
 from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
 from paths.diagram import roadmap
-from paths.forms import NoteForm, PathRenameForm
+from paths.forms import NoteForm, PathGoalForm, PathHoursForm, PathRenameForm
 from paths.ical import path_calendar
 from paths.learners import is_owner, learner_for_request, learner_id_for_request
 from paths.markdown import path_markdown
@@ -41,13 +41,23 @@ from paths.services import (
     NoteConflict,
     checkpoints_set,
     note_set,
+    path_add_goal,
     path_create,
     path_delete,
     path_rename,
     path_replan,
+    path_set_hours,
     progress_set,
 )
-from paths.snapshots import has_step, path_outline, progress_summary, step_view, where_now
+from paths.snapshots import (
+    answers_summary,
+    has_step,
+    path_outline,
+    path_purpose,
+    progress_summary,
+    step_view,
+    where_now,
+)
 
 QUESTION_TEMPLATE = "paths/question.html"
 PATH_TEMPLATE = "paths/path_detail.html"
@@ -76,7 +86,8 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
 def advisor(
     request: HtmxHttpRequest, question: str | None = None, screen: str | None = None
 ) -> HttpResponse:
-    """One questionnaire screen: /advisor/ (the first), /advisor/q/<slug>/, known/, hours/.
+    """One questionnaire screen: /advisor/ (the first; `?goal=<slug>` starts it with that
+    technology as a goal), /advisor/q/<slug>/, known/, hours/.
 
     `questionnaire.advance()` decides what this request does; the view only answers it.
     """
@@ -89,6 +100,7 @@ def advisor(
         data=request.POST if request.method == "POST" else None,
         swap=is_swap(request),
         done=lambda: Progress.objects.done_slugs(learner_id_for_request(request)),
+        goal=request.GET.get("goal") if request.method != "POST" else None,
     )
     for notice in step.notices:
         messages.add_message(request, notice.level, notice.text)
@@ -119,6 +131,7 @@ def _show_path(
             answers=state.answers,
             known=known,
             hours_per_week=questionnaire.hours_for_plan(state),
+            goals=state.goals,
             bundle=bundle,
         )
     return redirect_for(request, path.get_absolute_url())
@@ -173,10 +186,44 @@ def path_list(request: HtmxHttpRequest) -> HttpResponse:
             "path": path,
             "summary": progress_summary(path.snapshot, statuses),
             "catalog_changed": path.catalog_version != version,
+            "purpose": path_purpose(path.snapshot, list),
         }
         for path in paths
     ]
     return render(request, "paths/path_list.html", {"nav": "paths", "rows": rows})
+
+
+def _path_page_context(
+    request: HtmxHttpRequest,
+    path: LearningPath,
+    statuses: dict[str, str],
+    notes: dict[str, tuple[str, int]],
+    ticks: dict[str, frozenset[str]],
+    *,
+    owner: bool,
+    catalog_version: int,
+) -> dict:
+    """Everything the saved path's page shows; `catalog_version` is the catalog's current one."""
+    catalog_changed = catalog_version != path.catalog_version
+    # Only the owner can accept a re-plan, so only they pay for planning one.
+    replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
+    return {
+        "nav": "paths" if owner else None,
+        "path": path,
+        "snapshot": path.snapshot,
+        "owner": owner,
+        "outline": path_outline(path.snapshot, statuses, notes, ticks),
+        "purpose": path_purpose(
+            path.snapshot, lambda: answers_summary(get_catalog_bundle(), path.answers)
+        ),
+        "roadmap": roadmap(path.snapshot, statuses),
+        "catalog_changed": catalog_changed,
+        "replan": replan,
+        "share_url": request.build_absolute_uri(path.get_absolute_url()),
+        "note_max_length": Note.MAX_LENGTH,
+        **_status_context(path, statuses),
+        **_path_urls(path),
+    }
 
 
 @never_cache
@@ -198,23 +245,9 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         path = LearningPath.objects.select_related("learner").filter(pk=header.id).first()
         if path is None:  # deleted since the header was read
             raise Http404("No such path.")
-        catalog_changed = version != path.catalog_version
-        # Only the owner can accept a re-plan, so only they pay for planning one.
-        replan = replan_preview(path, get_catalog_bundle()) if catalog_changed and owner else None
-        return {
-            "nav": "paths" if owner else None,
-            "path": path,
-            "snapshot": path.snapshot,
-            "owner": owner,
-            "outline": path_outline(path.snapshot, statuses, notes, ticks),
-            "roadmap": roadmap(path.snapshot, statuses),
-            "catalog_changed": catalog_changed,
-            "replan": replan,
-            "share_url": request.build_absolute_uri(path.get_absolute_url()),
-            "note_max_length": Note.MAX_LENGTH,
-            **_status_context(path, statuses),
-            **_path_urls(path),
-        }
+        return _path_page_context(
+            request, path, statuses, notes, ticks, owner=owner, catalog_version=version
+        )
 
     # One copy per path and variant (the owner's carries their CSRF token), rendered again
     # only when what it shows changed.
@@ -423,6 +456,75 @@ def path_replan_view(request: HtmxHttpRequest, path: LearningPath) -> HttpRespon
     return redirect_for(request, path.get_absolute_url())
 
 
+RESHAPED = "#reshape"
+
+
+def _reshaped(request: HtmxHttpRequest, url: str, fragment: str) -> HttpResponse:
+    """Back to the reshaped path: to `fragment` after a plain post; with htmx, a reload of the
+    page without it (a location differing only by its fragment would not load again)."""
+    return redirect_for(request, url if request.htmx else url + fragment)
+
+
+def _reshape_refused(
+    request: HtmxHttpRequest, path: LearningPath, form: PathHoursForm | PathGoalForm
+) -> HttpResponse:
+    """The reshaping forms again with the refusal next to its field: swapped in place (200, so
+    htmx swaps it) with htmx, else the whole page (400)."""
+    context = {
+        "path": path,
+        "owner": True,
+        "hours_form": form if isinstance(form, PathHoursForm) else None,
+        "goal_form": form if isinstance(form, PathGoalForm) else None,
+    }
+    if is_swap(request):
+        return render(request, f"{PATH_TEMPLATE}#reshape", context)
+    statuses, notes, ticks = learner_marks(path.learner_id, notes=True)
+    page = _path_page_context(
+        request, path, statuses, notes, ticks, owner=True, catalog_version=current_version()[0]
+    )
+    return render(request, PATH_TEMPLATE, {**page, **context}, status=400)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@_owner_only
+def path_hours_view(request: HtmxHttpRequest, path: LearningPath) -> HttpResponse:
+    """ "Update hours": a new pace for the path, in place (its steps and progress stay)."""
+    form = PathHoursForm(request.POST)
+    if not form.is_valid():
+        return _reshape_refused(request, path, form)
+    path = path_set_hours(path=path, hours_per_week=form.cleaned_data["hours_per_week"])
+    weeks = path.snapshot["weeks"]
+    messages.success(
+        request,
+        f"Your path now runs at {path.hours_per_week} hour{'s' if path.hours_per_week != 1 else ''}"
+        f" a week: {weeks} week{'s' if weeks != 1 else ''}.",
+    )
+    return _reshaped(request, path.get_absolute_url(), RESHAPED)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@_owner_only
+def path_goal_add_view(request: HtmxHttpRequest, path: LearningPath) -> HttpResponse:
+    """ "Add to path": a technology becomes a goal asked for, with its prerequisites, in place
+    (progress and notes are the learner's, so they stay)."""
+    form = PathGoalForm(request.POST)
+    if form.is_valid():
+        try:
+            added = path_add_goal(path=path, technology=form.cleaned_data["technology"])
+        except ValidationError as error:
+            form.add_error("technology", error.message_dict.get("technology", error.messages))
+        else:
+            new = f"{added.new_steps} new step{'s' if added.new_steps != 1 else ''}"
+            messages.success(
+                request,
+                f"{added.name} is now a goal of this path: milestone {added.milestone}, {new}.",
+            )
+            return _reshaped(request, added.path.get_absolute_url(), f"#step-{added.slug}")
+    return _reshape_refused(request, path, form)
+
+
 @require_http_methods(["GET", "POST"])
 def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Plan a path of one's own from this path's answers: they fill in the questionnaire, which
@@ -434,7 +536,8 @@ def path_start_from(request: HtmxHttpRequest, token: str) -> HttpResponse:
         return render(request, "paths/path_start_from.html", {"path": path})
     catalog = get_catalog_bundle().planner
     state, _ = questionnaire.state_from_data(
-        {"answers": path.answers, "hours_per_week": path.hours_per_week}, catalog
+        {"answers": path.answers, "hours_per_week": path.hours_per_week, "goals": path.goals},
+        catalog,
     )
     questionnaire.save_state(request.session, state)
     flow = questionnaire.screens(catalog, state.answers)

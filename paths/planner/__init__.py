@@ -14,28 +14,30 @@ The rules are DESIGN.md's "The planner (what a path must satisfy)":
    `show_if` names is visible (so it comes earlier) and was answered with one of `any_of`.
    Answers to questions that are not visible are ignored everywhere.
 2. score(technology) = the sum of the weights of the chosen choices' `recommends` for it.
-3. Recommended: score > 0. Known: ticked as known, plus the `knows` of chosen choices.
+3. Recommended: score > 0, plus the goals asked for by name (each once, in the order asked;
+   unknown slugs are ignored). Known: ticked as known, plus the `knows` of chosen choices; a
+   known goal is simply known.
 4. The path: recommended technologies and their prerequisites, transitively, minus known ones.
    The closure does not go through a known technology.
-5. Order. depth(technology) = 0 when none of its prerequisites is on the path, else 1 + the
-   greatest depth of its prerequisites on the path. Steps are sorted by
-   (depth, level: beginner < intermediate < advanced, position in the catalog, slug).
-   Every prerequisite has a smaller depth than its dependents, so it comes first; among
-   equals, foundations and easier technologies come first, and the catalog's order (the
-   curator's) settles the rest. The sort key is total, so the same input gives the same path.
-   Depths come from one pass over the path in a topological order of the whole catalog, which
-   `catalog_from_document()` computes once with catalog.graph.topological_order (so a plan never
-   pays for a sorter of its own).
-   Stages are contiguous runs of that order, by depth: 0 "Foundations", 1 "Core skills",
-   2 and more "Going further"; a stage without steps is left out.
-6. Reasons of a step, in this order: the `because` texts of the chosen choices'
-   recommendations of it, positive and negative, in question and choice order; then, when
-   other steps need it, "This is needed before X, Y." (their names, in path order), followed by
-   the `why` of each of those prerequisite links that has one. Considered, not recommended:
-   the technologies with score <= 0 that a chosen choice mentions, in catalog order, with the
-   `because` texts of the recommendations against them (all their texts if none is against).
-   As DESIGN.md says, that is every such technology, even one that is also on the path as
-   another step's prerequisite or known.
+5. Order, goal by goal. The goals are the recommended technologies on the path: those asked
+   for, in the order asked, then the rest by score, highest first (ties: catalog order). Each
+   goal in turn is preceded by its prerequisites on the path not yet placed (transitively,
+   through steps on the path): among them, a technology is placed as soon as its own
+   prerequisites on the path are, the earliest in the catalog first (a topological order with
+   ties in catalog order). So nothing stands before a goal unless it serves that goal or one
+   ranked above it; a goal already placed as an earlier goal's prerequisite adds nothing.
+   Every tie is settled by catalog position, so the same input gives the same path.
+   Milestones (`Plan.stages`): one per goal that placed steps, those steps in order, ending
+   with the goal itself; the milestone is named after its goal.
+6. Reasons of a step, each text once, the most useful first: "You asked for X." for a goal
+   asked for; the `because` texts of the chosen choices' recommendations that raised it
+   (weight > 0), the heaviest first (ties in question and choice order); then, when other
+   steps need it, "This is needed before X, Y." (their names, in path order), followed by the
+   `why` of each of those prerequisite links that has one. Considered, not recommended: the
+   technologies with score <= 0 that a chosen choice mentions, except goals asked for, in
+   catalog order, with the `because` texts of the recommendations against them (all their
+   texts if none is against). As DESIGN.md says, that is every such technology, even one
+   that is also on the path as another step's prerequisite or known.
 7. Effort: total hours = the sum of the steps' `effort_hours`; weeks = ceil(total / hours per
    week), 0 for an empty path.
 8. Projects join when every technology they use is on the path or known and at least one is on
@@ -52,7 +54,6 @@ from paths.planner.types import (
     HOURS_PER_WEEK_MAX,
     HOURS_PER_WEEK_MIN,
     LEVEL_RANK,
-    STAGE_NAMES,
     Answers,
     Choice,
     Considered,
@@ -76,7 +77,6 @@ __all__ = [
     "HOURS_PER_WEEK_MAX",
     "HOURS_PER_WEEK_MIN",
     "LEVEL_RANK",
-    "STAGE_NAMES",
     "Answers",
     "Choice",
     "Considered",

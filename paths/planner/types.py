@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 LEVEL_RANK = MappingProxyType({"beginner": 0, "intermediate": 1, "advanced": 2})
-STAGE_NAMES = ("Foundations", "Core skills", "Going further")
 HOURS_PER_WEEK_MIN = 1
 HOURS_PER_WEEK_MAX = 80
 DEFAULT_HOURS_PER_WEEK = 5
@@ -145,10 +144,12 @@ class Step:
     prerequisites: tuple[str, ...]  # direct prerequisites on the path, in path order
     alternatives: tuple[str, ...]
     score: int
-    recommended: bool
-    stage: str
+    recommended: bool  # score > 0, or asked for
+    stage: str  # the name of its milestone (its goal's name)
     checkpoints: tuple[str, ...]
-    depth: int
+    goal: bool  # a goal of the path (rule 5): recommended, and the end of its own milestone
+    asked: bool  # a goal the learner asked for by name
+    milestone: str  # the slug of the goal whose milestone it belongs to
 
     @property
     def is_project(self) -> bool:
@@ -183,11 +184,13 @@ class Considered:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A milestone: a contiguous run of steps."""
+    """A milestone: a contiguous run of steps that ends with its goal (rule 5)."""
 
-    name: str
+    name: str  # the goal's name
     steps: tuple[str, ...]
     hours: int
+    goal: str  # the goal's slug: the milestone's last step
+    asked: bool  # the learner asked for this goal by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,7 @@ class Plan:
     weeks: int
     hours_per_week: int
     known: tuple[str, ...]  # every known technology (ticked or implied), in catalog order
+    goals: tuple[str, ...] = ()  # the goals asked for, each once, in the order asked
 
     def timeline(self) -> tuple[Step | PlacedProject, ...]:
         """Steps and projects interleaved, each project right after its step."""

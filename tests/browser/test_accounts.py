@@ -80,7 +80,7 @@ def test_signing_up_mid_way_loses_nothing(live_server, browser, page, page_probl
     assert other.get_by_text("Logged in as grace").is_visible()
     assert other.get_by_text("1 of 2 steps done").is_visible()
     assert_accessible(other)
-    other.get_by_role("link", name="A website", exact=True).click()
+    other.get_by_role("link", name="Web Framework", exact=True).click()  # named after its goal
     other.wait_for_url(path_url)
     other_web = other.locator("#step-web")
     assert other_web.get_by_text("Status: Done").is_visible()

@@ -53,7 +53,8 @@ def test_owner_marks_steps_with_javascript(live_server, page, page_problems, sav
     sign_in_as_owner(page.context, live_server, saved_path)
     page.goto(live_server.url + saved_path.get_absolute_url())
     names = [name.strip() for name in page.locator("ol.path-steps > li h4").all_inner_texts()]
-    assert names == ["Web Protocol", "Scripting Kit", "Web Framework"]
+    # Goals by score: Web Framework (3) after Web Protocol (Basics is known), then Scripting Kit.
+    assert names == ["Web Protocol", "Web Framework", "Scripting Kit"]
     page.evaluate("window.__sameDocument = true")
     finish_before = finish_text(page)
 
@@ -298,3 +299,69 @@ def test_my_paths_rename_and_delete(live_server, page, page_problems, saved_path
     assert page.get_by_text("You have no saved paths yet.").is_visible()
     assert not LearningPath.objects.exists()
     assert page_problems() == []
+
+
+def step_names(page) -> list[str]:
+    return [name.strip() for name in page.locator("ol.path-steps > li h4").all_inner_texts()]
+
+
+def test_owner_reshapes_the_path_with_javascript(live_server, page, page_problems, saved_path):
+    Progress.objects.create(learner_id=saved_path.learner_id, technology_slug="web", status="done")
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + saved_path.get_absolute_url())
+    reshape = page.locator("#reshape")
+
+    # A refusal swaps in beside its field, focused, without leaving the page.
+    page.evaluate("window.__sameDocument = true")
+    reshape.get_by_label("Hours per week").fill("0")
+    reshape.get_by_role("button", name="Update hours").click()
+    error = page.locator("#reshape-hours-error")
+    expect(error).to_have_text("Hours per week must be a whole number from 1 to 80.")
+    expect(error).to_be_focused()
+    assert page.evaluate("window.__sameDocument") is True
+
+    page.locator("#reshape").get_by_label("Hours per week").fill("9")
+    page.locator("#reshape").get_by_role("button", name="Update hours").click()
+    page.get_by_text("Your path now runs at 9 hours a week: 5 weeks.").wait_for()
+    assert "5 weeks at 9 hours a week" in page.locator("#path-status").inner_text()
+
+    page.locator("#reshape").get_by_label("Technology").fill("Micro Framwork")
+    page.locator("#reshape").get_by_role("button", name="Add to path").click()
+    expect(page.locator("#reshape-technology-error")).to_contain_text(
+        "Did you mean Micro Framework?"
+    )
+    page.locator("#reshape").get_by_label("Technology").fill("Micro Framework")
+    page.locator("#reshape").get_by_role("button", name="Add to path").click()
+    page.get_by_text("Micro Framework is now a goal of this path").wait_for()
+    assert step_names(page) == ["Web Protocol", "Micro Framework", "Web Framework", "Scripting Kit"]
+    assert step(page, "microfw").get_by_text("You asked for Micro Framework.").is_visible()
+    assert step(page, "web").get_by_text("Status: Done").is_visible()  # progress kept
+    assert axe_violations(page) == []
+    assert page_problems() == []
+
+
+def test_owner_reshapes_the_path_without_javascript(live_server, nojs_page, saved_path):
+    page = nojs_page
+    sign_in_as_owner(page.context, live_server, saved_path)
+    page.goto(live_server.url + saved_path.get_absolute_url())
+    page.locator("#reshape").get_by_label("Hours per week").fill("2")
+    page.locator("#reshape").get_by_role("button", name="Update hours").click()
+    page.wait_for_url("**#reshape")
+    assert page.get_by_text("Your path now runs at 2 hours a week: 23 weeks.").is_visible()
+
+    page.locator("#reshape").get_by_label("Technology").fill("cobol")
+    page.locator("#reshape").get_by_role("button", name="Add to path").click()
+    assert page.get_by_text("There is no technology “cobol” in the catalog.").is_visible()
+    page.locator("#reshape").get_by_label("Technology").fill("microfw")
+    page.locator("#reshape").get_by_role("button", name="Add to path").click()
+    page.wait_for_url("**#step-microfw")
+    assert step_names(page) == ["Web Protocol", "Micro Framework", "Web Framework", "Scripting Kit"]
+    assert LearningPath.objects.get().goals == ["microfw"]
+
+    # A reader of the link sees the result and never the controls.
+    reader = page.context.browser.new_context(java_script_enabled=False).new_page()
+    reader.goto(live_server.url + saved_path.get_absolute_url())
+    assert step(reader, "microfw").get_by_text("You asked for Micro Framework.").is_visible()
+    assert reader.get_by_role("button", name="Update hours").count() == 0
+    assert reader.get_by_role("button", name="Add to path").count() == 0
+    reader.context.close()

@@ -191,7 +191,7 @@ def test_technology_page_shows_everything_a_learner_needs(client, small_catalog)
     assert 'href="/technologies/microfw/">Micro Framework</a>' in html
     assert "<h3>Tutorials</h3>" in html and 'href="https://example.org/t"' in html
     assert "A tiny site" in html and "Build a page with the framework." in html
-    plans = re.findall(r'<a [^>]*href="/advisor/"[^>]*>([^<]+)</a>', html)
+    plans = re.findall(r'<a [^>]*href="/advisor/\?goal=webfw"[^>]*>([^<]+)</a>', html)
     assert "Plan a path with Web Framework" in plans
 
 

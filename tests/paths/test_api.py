@@ -122,6 +122,34 @@ def test_plan_defaults_known_and_hours(api, small_catalog):
     assert data["total_hours"] == 45 and data["weeks"] == 9  # 45 hours at 5 a week
 
 
+def test_goals_asked_for_lead_the_path(api, small_catalog):
+    # The goal asked for (scripting) comes first with "You asked for", then webfw (score 3)
+    # after web; basics is known through "Large".
+    data = post(api, {**VALID, "goals": ["scripting", "scripting"]}).json()
+    assert [step["technology"] for step in data["steps"]] == ["scripting", "web", "webfw"]
+    assert data["steps"][0]["reasons"] == ["You asked for Scripting Kit."]
+    # A goal scored against is still on the path, and not "considered".
+    data = post(api, {"answers": {"goal": ["site"], "size": ["small"]}, "goals": ["webfw"]}).json()
+    assert [step["technology"] for step in data["steps"]][-1] == "microfw"
+    assert "webfw" in [step["technology"] for step in data["steps"]]
+    assert data["considered"] == []
+
+
+@pytest.mark.parametrize(
+    ("goals", "message"),
+    [
+        (["nope"], "Unknown technology 'nope'"),
+        (["scriptin"], "did you mean 'scripting'?"),
+        ("webfw", "must be a list"),
+        ([None], "must be a list"),
+    ],
+)
+def test_invalid_goals(api, small_catalog, goals, message):
+    errors = errors_of(post(api, {**VALID, "goals": goals}))
+    assert list(errors) == ["goals"]
+    assert any(message in text for text in errors["goals"])
+
+
 def test_plan_is_stateless(api, small_catalog):
     response = post(api, VALID)
     assert response.status_code == 200

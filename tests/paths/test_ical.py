@@ -97,17 +97,18 @@ def test_step_days(hours, per_week, days):
 
 
 def test_the_schedule_runs_from_today_and_leaves_out_finished_steps(small_catalog):
-    path = make_path(answers=SITE_LARGE, hours_per_week=4)  # web 10, scripting 5, webfw 30
+    # Goals webfw (3) then scripting (2); basics is known: web 10, webfw 30, scripting 5 hours.
+    path = make_path(answers=SITE_LARGE, hours_per_week=4)
     plan = schedule(path.snapshot, {}, today=TODAY)
     assert [(item.step["technology"], item.start, item.days) for item in plan] == [
         ("web", TODAY, 18),
-        ("scripting", TODAY + timedelta(days=18), 9),
-        ("webfw", TODAY + timedelta(days=27), 53),
+        ("webfw", TODAY + timedelta(days=18), 53),
+        ("scripting", TODAY + timedelta(days=71), 9),
     ]
     assert finish_date(path.snapshot, {}, today=TODAY) == TODAY + timedelta(days=79)
     statuses = {"web": "done", "scripting": "skipped", "webfw": "doing"}
     [only] = schedule(path.snapshot, statuses, today=TODAY)
-    assert (only.step["technology"], only.start, only.number) == ("webfw", TODAY, 3)
+    assert (only.step["technology"], only.start, only.number) == ("webfw", TODAY, 2)
     everything = {"web": "done", "scripting": "done", "webfw": "skipped"}
     assert finish_date(path.snapshot, everything, today=TODAY) is None
 
@@ -132,13 +133,13 @@ def test_the_calendar_follows_rfc_5545(small_catalog):
     found = events(text)
     assert [event["SUMMARY"] for event in found] == [
         "Step 1 of 3: Web Protocol",
-        "Step 2 of 3: Scripting Kit",
-        "Step 3 of 3: Web Framework",
+        "Step 2 of 3: Web Framework",
+        "Step 3 of 3: Scripting Kit",
     ]
     assert [(e["DTSTART;VALUE=DATE"], e["DTEND;VALUE=DATE"]) for e in found] == [
         ("20250106", "20250124"),
-        ("20250124", "20250202"),
-        ("20250202", "20250327"),
+        ("20250124", "20250318"),
+        ("20250318", "20250327"),
     ]
     assert {event["DTSTAMP"] for event in found} == {"20250106T093000Z"}
     uids = [event["UID"] for event in found]
@@ -150,7 +151,7 @@ def test_the_calendar_follows_rfc_5545(small_catalog):
 
 def test_each_event_describes_its_step(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
-    webfw = events(calendar(path))[2]["DESCRIPTION"]
+    webfw = events(calendar(path))[1]["DESCRIPTION"]
     assert webfw.startswith("Why: Sites need it.\\nEffort: 30 hours\\, about 53 days at 4 hours")
     assert "\\nReady to move on when you can:\\n- Use webfw in a small program." in webfw
     assert "\\nLearn from:\\n- Official tutorial (tutorial): https://example.org/t" in webfw
@@ -161,8 +162,8 @@ def test_progress_moves_the_events(small_catalog):
     path = make_path(answers=SITE_LARGE, hours_per_week=4)
     found = events(calendar(path, {"web": "done", "scripting": "doing"}))
     assert [(e["SUMMARY"], e["DTSTART;VALUE=DATE"]) for e in found] == [
-        ("Step 2 of 3: Scripting Kit", "20250106"),
-        ("Step 3 of 3: Web Framework", "20250115"),
+        ("Step 2 of 3: Web Framework", "20250106"),
+        ("Step 3 of 3: Scripting Kit", "20250228"),
     ]
 
 
@@ -202,8 +203,8 @@ def test_the_calendar_view(small_catalog):
     text = response.content.decode()
     found = events(text)
     assert [event["SUMMARY"] for event in found] == [
-        "Step 2 of 3: Scripting Kit",
-        "Step 3 of 3: Web Framework",
+        "Step 2 of 3: Web Framework",
+        "Step 3 of 3: Scripting Kit",
     ]
     assert found[0]["DTSTART;VALUE=DATE"] in {day.strftime("%Y%m%d") for day in (before, after)}
     assert found[0]["URL"] == f"http://testserver/paths/{path.token}/"

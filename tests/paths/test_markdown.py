@@ -27,23 +27,25 @@ def test_title_totals_and_stages(small_catalog):
     assert "- Total effort: 45 hours\n" in text
     assert "- Weeks: 12 at 4 hours a week\n" in text
     assert "- Progress: 0 of 3 steps done, 45 hours left\n" in text
-    # 10, 5 and 30 hours at 4 a week: 18 + 9 + 53 days from 6 January, the last on 26 March.
+    # Web Protocol and Web Framework (the first goal, 3), then Scripting Kit (2): 10, 30 and 5
+    # hours at 4 a week, 18 + 53 + 9 days from 6 January, the last on 26 March.
     assert "- Estimated finish: 26 March 2025 (at this pace from 6 January 2025)\n" in text
     assert "- Online: <https://example.org/paths/abc/>\n" in text
-    assert text.index("## Foundations") < text.index("## Core skills")
+    assert text.index("## Milestone 1: Web Framework") < text.index("**1. Web Protocol**")
+    assert text.index("**2. Web Framework**") < text.index("## Milestone 2: Scripting Kit")
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
 def test_each_step_has_a_checkbox_done_ones_ticked(small_catalog):
     text = render(make_path(answers=SITE_LARGE), {"web": "done", "scripting": "doing"})
     assert "- [x] **1. Web Protocol** — 10 hours (Done)\n" in text
-    assert "- [ ] **2. Scripting Kit** — 5 hours (Doing)\n" in text
-    assert "- [ ] **3. Web Framework** — 30 hours (To do)\n" in text
+    assert "- [ ] **2. Web Framework** — 30 hours (To do)\n" in text
+    assert "- [ ] **3. Scripting Kit** — 5 hours (Doing)\n" in text
 
 
 def test_reasons_checkpoints_alternatives_and_resources(small_catalog):
     text = render(make_path(answers=SITE_LARGE))
-    webfw = text[text.index("**3. Web Framework**") :]
+    webfw = text[text.index("**2. Web Framework**") : text.index("**3. Scripting Kit**")]
     assert "  - Why: Sites need it.\n" in webfw
     assert "  - Or instead: Micro Framework\n" in webfw
     assert "  - Ready to move on when you can:\n    - Use webfw in a small program.\n" in webfw
@@ -54,7 +56,7 @@ def test_reasons_checkpoints_alternatives_and_resources(small_catalog):
 def test_projects_stand_after_their_step(small_catalog):
     text = render(make_path(answers=SITE_LARGE))
     project = text.index("> **Project: A tiny site** — Build a page with the framework.")
-    assert text.index("**3. Web Framework**") < project
+    assert text.index("**2. Web Framework**") < project < text.index("**3. Scripting Kit**")
     assert "(uses Web Framework)" in text
 
 
@@ -88,7 +90,7 @@ def test_progress_moves_the_totals_and_the_finish(small_catalog):
     assert "- Progress: 1 of 2 steps done, 1 skipped, 5 hours left\n" in text
     # Only scripting is left: 9 days from 6 January.
     assert "- Estimated finish: 14 January 2025 (at this pace from 6 January 2025)\n" in text
-    assert "- [ ] **3. Web Framework** — 30 hours (Skipped)\n" in text
+    assert "- [ ] **2. Web Framework** — 30 hours (Skipped)\n" in text
     text = render(path, {"web": "done", "webfw": "done", "scripting": "done"})
     assert "- Progress: 3 of 3 steps done, 0 hours left\n" in text
     assert "- Estimated finish: every step is done\n" in text

@@ -10,7 +10,7 @@ from django.test import Client
 
 from catalog.generator import generate_document
 from paths.models import Learner, LearningPath, Note, Progress
-from paths.services import learner_create, note_set, path_rename, progress_set
+from paths.services import learner_create, note_set, path_create, path_rename, progress_set
 from tests.factories import act_as, first_choice_answers, make_document, make_path
 
 SITE_LARGE = {"goal": ["site", "tools"], "size": ["large"]}
@@ -57,6 +57,25 @@ def test_the_list_shows_the_learners_paths_newest_first_with_progress(client, ow
     assert f'href="/paths/{owner.token}/delete/?from=list"' in html
     assert "Catalog updated since" not in html
     assert "Sign up" in html  # a guest is offered an account
+
+
+def test_the_list_tells_paths_apart_by_goals_and_answers(client, owner):
+    make_path(learner=owner.learner, answers={"goal": ["tools"]})
+    path_create(
+        learner=owner.learner,
+        answers={"goal": ["tools"]},
+        known=[],
+        hours_per_week=5,
+        goals=["microfw"],
+    )
+    html = body(client.get("/paths/"))
+    cards = html.split('<li class="path-card">')[1:]
+    assert "Leads to <strong>Micro Framework</strong>, <strong>Scripting Kit</strong>" in cards[0]
+    assert "(asked for: Micro Framework)" in cards[0]
+    assert "Leads to <strong>Scripting Kit</strong></p>" in cards[1]
+    assert "Leads to <strong>Web Framework</strong>, <strong>Scripting Kit</strong>" in cards[2]
+    assert "Your answers: A website, Little tools; Large" in cards[2]
+    assert "Your answers: Little tools</p>" in cards[0]
 
 
 def test_the_list_says_when_the_catalog_changed(client, owner, load_document):

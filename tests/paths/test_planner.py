@@ -314,15 +314,15 @@ def test_knows_of_an_answer_to_a_hidden_question_are_ignored():
 # Rules 4 and 5: the path and its order -------------------------------------------------------
 
 
-def test_prerequisites_come_first_then_easier_then_catalog_order():
+def test_goals_come_by_score_each_right_after_its_own_prerequisites():
     plan = plan_for(
         web_document(), {"goal": ["web"], "framework": ["django"], "database": ["sqlite"]}
     )
 
-    # depth 0: python and sqlite (beginners, in catalog order), then git (intermediate);
-    # depth 1: http; depth 2: django (needs http and python).
-    assert slugs(plan) == ["python", "sqlite", "git", "http", "django"]
-    assert [item.depth for item in plan.steps] == [0, 0, 0, 1, 2]
+    # Scores: django 3, sqlite 2, git 1 (flask -2 stays off). Django first: its prerequisites
+    # python and http (http needs python), then django; then sqlite; then git.
+    assert slugs(plan) == ["python", "http", "django", "sqlite", "git"]
+    assert [item.goal for item in plan.steps] == [False, False, True, True, True]
     assert step(plan, "django").prerequisites == ("python", "http")
 
 
@@ -347,22 +347,175 @@ def test_a_prerequisite_listed_later_in_the_catalog_still_comes_first():
     assert slugs(plan_for(document, {"go": ["yes"]})) == ["base", "advanced-topic"]
 
 
-def test_stages_group_the_path_by_depth():
+def test_stages_are_milestones_one_per_goal_ending_with_it():
     plan = plan_for(
         web_document(), {"goal": ["web"], "framework": ["django"], "database": ["sqlite"]}
     )
 
-    assert [(stage.name, stage.steps, stage.hours) for stage in plan.stages] == [
-        ("Foundations", ("python", "sqlite", "git"), 40),
-        ("Core skills", ("http",), 5),
-        ("Going further", ("django",), 40),
+    assert [(stage.name, stage.goal, stage.steps, stage.hours) for stage in plan.stages] == [
+        ("Django", "django", ("python", "http", "django"), 30 + 5 + 40),
+        ("Sqlite", "sqlite", ("sqlite",), 5),
+        ("Git", "git", ("git",), 5),
     ]
-    assert [item.stage for item in plan.steps] == [
-        "Foundations",
-        "Foundations",
-        "Foundations",
-        "Core skills",
-        "Going further",
+    assert [item.stage for item in plan.steps] == ["Django", "Django", "Django", "Sqlite", "Git"]
+    assert [item.milestone for item in plan.steps] == [
+        "django",
+        "django",
+        "django",
+        "sqlite",
+        "git",
+    ]
+
+
+def test_nothing_stands_before_the_first_goal_unless_it_serves_it():
+    # Catalog order puts the unrelated tools first; by depth they would all come before flask.
+    document = make_document(
+        [
+            technology("linux", name="Linux"),
+            technology("git", name="Git", prerequisites=["linux"]),
+            technology("sql", name="SQL"),
+            technology("python", name="Python"),
+            technology("http", name="HTTP", prerequisites=["python"]),
+            technology("flask", name="Flask", prerequisites=["http", "python"]),
+        ],
+        [
+            question(
+                "goal",
+                choice(
+                    "site",
+                    ("flask", 5, "Flask is small."),
+                    ("git", 2, "Share your code."),
+                    ("sql", 1, "Keep data."),
+                ),
+            )
+        ],
+    )
+
+    plan = plan_for(document, {"goal": ["site"]})
+
+    assert slugs(plan) == ["python", "http", "flask", "linux", "git", "sql"]
+    assert [(stage.goal, stage.steps) for stage in plan.stages] == [
+        ("flask", ("python", "http", "flask")),
+        ("git", ("linux", "git")),
+        ("sql", ("sql",)),
+    ]
+
+
+def test_prerequisites_of_one_goal_follow_the_catalog_order_as_soon_as_they_can():
+    # goal needs b and c; b needs a. Catalog order: c, b, a, goal.
+    document = make_document(
+        [
+            technology("c"),
+            technology("b", prerequisites=["a"]),
+            technology("a"),
+            technology("goal", prerequisites=["b", "c"]),
+        ],
+        [question("q", choice("yes", ("goal", 1, "Go.")))],
+    )
+
+    # Ready at first: c and a (c first in the catalog); b once a is placed.
+    assert slugs(plan_for(document, {"q": ["yes"]})) == ["c", "a", "b", "goal"]
+
+
+def test_equal_scores_follow_the_catalog_order_and_a_placed_goal_adds_no_milestone():
+    document = make_document(
+        [technology("zed"), technology("base"), technology("top", prerequisites=["base"])],
+        [question("q", choice("yes", ("top", 2, "Top."), ("base", 2, "Base."), ("zed", 2, "Z.")))],
+    )
+
+    plan = plan_for(document, {"q": ["yes"]})
+
+    # All score 2: zed, base, top in catalog order; base is a goal of its own, placed before
+    # top, so top's milestone holds top alone.
+    assert slugs(plan) == ["zed", "base", "top"]
+    assert [stage.goal for stage in plan.stages] == ["zed", "base", "top"]
+
+
+def goals_document() -> dict:
+    return make_document(
+        [
+            technology("python", name="Python"),
+            technology("http", name="HTTP", prerequisites=[("python", "Handlers are Python.")]),
+            technology("flask", name="Flask", prerequisites=["http"]),
+            technology("tornado", name="Tornado", prerequisites=["http"]),
+            technology("pandas", name="Pandas", prerequisites=["python"]),
+        ],
+        [
+            question(
+                "goal",
+                choice("data", ("pandas", 4, "Pandas for data."), ("tornado", -2, "Too much.")),
+                choice("nothing"),
+                kind="single",
+            )
+        ],
+    )
+
+
+def plan_with_goals(answers: dict, goals: list, known: tuple = ()) -> Plan:
+    catalog = catalog_from_document(goals_document())
+    assert validate_answers(catalog, answers, list(known), 5, goals) == {}
+    return build_plan(catalog, answers, list(known), 5, goals)
+
+
+def test_goals_asked_for_come_first_in_the_order_asked():
+    plan = plan_with_goals({"goal": ["data"]}, ["tornado", "flask"])
+
+    # tornado (asked first, though scored -2), then flask, then pandas by score.
+    assert slugs(plan) == ["python", "http", "tornado", "flask", "pandas"]
+    assert [(stage.goal, stage.asked) for stage in plan.stages] == [
+        ("tornado", True),
+        ("flask", True),
+        ("pandas", False),
+    ]
+    assert plan.goals == ("tornado", "flask")
+    # An asked goal scored <= 0 is on the path, recommended, and not "considered".
+    assert step(plan, "tornado").recommended and step(plan, "tornado").asked
+    assert plan.considered == ()
+
+
+def test_a_goal_asked_for_says_so_first_and_each_reason_once():
+    plan = plan_with_goals({"goal": ["data"]}, ["pandas", "http"])
+
+    assert step(plan, "pandas").reasons == ("You asked for Pandas.", "Pandas for data.")
+    assert step(plan, "http").reasons == ("You asked for HTTP.",)
+    assert step(plan, "python").reasons == (
+        "This is needed before Pandas, HTTP.",
+        "Handlers are Python.",
+    )
+    assert [item.technology for item in plan.considered] == ["tornado"]
+
+
+def test_asking_twice_counts_once_and_a_known_goal_is_simply_known():
+    twice = plan_with_goals({"goal": ["nothing"]}, ["flask", "flask"])
+    assert slugs(twice) == ["python", "http", "flask"]
+    assert twice.goals == ("flask",)
+    assert step(twice, "flask").reasons == ("You asked for Flask.",)
+
+    known = plan_with_goals({"goal": ["nothing"]}, ["flask", "http"], known=("flask",))
+    assert slugs(known) == ["python", "http"]
+    assert known.known == ("flask",)
+    assert [stage.goal for stage in known.stages] == ["http"]
+
+
+def test_unknown_goal_slugs_are_errors_with_a_suggestion_and_ignored_by_the_planner():
+    catalog = catalog_from_document(goals_document())
+
+    assert validate_answers(catalog, {"goal": ["nothing"]}, [], 5, ["flsk", "cobol"]) == {
+        "goals": ["Unknown technology 'flsk'; did you mean 'flask'?", "Unknown technology 'cobol'."]
+    }
+    assert validate_answers(catalog, {"goal": ["nothing"]}, [], 5, "flask") == {
+        "goals": ["Goals must be a list of technology slugs."]
+    }
+    assert build_plan(catalog, {"goal": ["nothing"]}, [], 5, ["cobol"]).steps == ()
+
+
+def test_the_known_screen_offers_what_the_goals_bring():
+    catalog = catalog_from_document(goals_document())
+
+    assert path_candidates(catalog, {"goal": ["nothing"]}, ["flask"]) == [
+        "python",
+        "http",
+        "flask",
     ]
 
 
@@ -391,7 +544,7 @@ def test_a_step_says_why_it_is_there():
     assert step(plan, "python").reasons == ("This is needed before Http, Django.",)
 
 
-def test_reasons_list_the_becauses_first_then_what_needs_it_and_each_why():
+def test_reasons_list_what_raised_it_then_what_needs_it_and_each_why():
     document = make_document(
         [
             technology("python", name="Python"),
@@ -414,9 +567,10 @@ def test_reasons_list_the_becauses_first_then_what_needs_it_and_each_why():
     plan = plan_for(document, {"goal": ["api", "web", "fast"]})
 
     assert slugs(plan) == ["python", "requests", "django", "flask"]
+    # Goals: requests 2 and django 2 (catalog order), flask 1; python (1 - 1 = 0) comes first
+    # as what requests needs. The text against python is for "considered", not the step.
     assert step(plan, "python").reasons == (
         "Python first.",
-        "Python is slow-ish.",
         "This is needed before Requests, Django, Flask.",
         "It is a Python library.",
         "Django is Python.",
@@ -461,7 +615,7 @@ def test_considered_keeps_only_the_reasons_against():
     ]
 
 
-def test_a_technology_argued_for_and_against_keeps_both_reasons():
+def test_a_technology_argued_for_and_against_shows_what_raised_it():
     plan = plan_for(
         web_document(),
         {"goal": ["web"], "framework": ["django", "flask"], "database": ["postgres"]},
@@ -469,7 +623,7 @@ def test_a_technology_argued_for_and_against_keeps_both_reasons():
 
     # flask: -2 + 3 = 1, recommended, needs http and python.
     assert "flask" in slugs(plan)
-    assert step(plan, "flask").reasons == ("Flask leaves the admin to you.", "Flask is small.")
+    assert step(plan, "flask").reasons == ("Flask is small.",)
     assert plan.considered == ()
 
 
@@ -485,11 +639,12 @@ def test_weeks_round_up(hours_per_week, weeks):
         web_document(), {"goal": ["web"], "framework": ["flask"]}, hours_per_week=hours_per_week
     )
 
+    # flask (3) with python and http before it, then git (1).
     assert [(item.technology, item.effort_hours) for item in plan.steps] == [
         ("python", 30),
-        ("git", 5),
         ("http", 5),
         ("flask", 20),
+        ("git", 5),
     ]
     assert plan.total_hours == 60
     assert plan.weeks == weeks
@@ -567,9 +722,10 @@ def test_timeline_by_stage_puts_projects_inside_their_stage():
         for stage, items in plan.timeline_by_stage()
     ]
 
+    # Goals argparse and requests (both 1, catalog order); python comes with argparse.
     assert grouped == [
-        ("Foundations", ["python", "hello"]),
-        ("Core skills", ["argparse", "greeter", "pure-knowledge", "requests", "weather"]),
+        ("Argparse", ["python", "hello", "argparse", "greeter", "pure-knowledge"]),
+        ("Requests", ["requests", "weather"]),
     ]
     assert [item.is_project for _, items in plan.timeline_by_stage() for item in items] == [
         False,
@@ -763,13 +919,6 @@ def test_plan_to_api_has_exactly_the_documented_shape():
                 "prerequisites": [],
             },
             {
-                "technology": "sqlite",
-                "name": "Sqlite",
-                "reasons": ["SQLite needs no server."],
-                "effort_hours": 5,
-                "prerequisites": [],
-            },
-            {
                 "technology": "http",
                 "name": "Http",
                 "reasons": ["This is needed before Django.", "Django views answer HTTP requests."],
@@ -783,8 +932,15 @@ def test_plan_to_api_has_exactly_the_documented_shape():
                 "effort_hours": 40,
                 "prerequisites": ["python", "http"],
             },
+            {
+                "technology": "sqlite",
+                "name": "Sqlite",
+                "reasons": ["SQLite needs no server."],
+                "effort_hours": 5,
+                "prerequisites": [],
+            },
         ],
-        "projects": [{"project": "blog", "title": "Blog", "after": "django"}],
+        "projects": [{"project": "blog", "title": "Blog", "after": "sqlite"}],
         "considered": [{"technology": "flask", "reasons": ["Flask leaves the admin to you."]}],
         "total_hours": 80,
         "weeks": 12,

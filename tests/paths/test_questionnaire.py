@@ -128,7 +128,8 @@ def test_a_changed_answer_resets_the_known_screen(catalog):
 def test_known_defaults_are_implied_and_done_technologies_on_the_list(catalog):
     state = questionnaire.AdvisorState(answers={"goal": ["site", "tools"], "size": ["large"]})
     candidates, known = questionnaire.known_for_plan(catalog, state, {"scripting", "microfw"})
-    assert candidates == ["basics", "web", "scripting", "webfw"]
+    # The first goal webfw (3) with what it needs, then scripting (2); `knows` left aside.
+    assert candidates == ["basics", "web", "webfw", "scripting"]
     assert known == ["basics", "scripting"]  # basics from `knows`; microfw is not on the list
 
 
@@ -245,8 +246,8 @@ def test_known_screen_lists_the_path_and_pre_ticks_implied_and_done(client, smal
     assert re.findall(r'name="known" value="([^"]+)"', html) == [
         "basics",
         "web",
-        "scripting",
         "webfw",
+        "scripting",
     ]
     assert checked_values(html) == ["basics", "scripting"]
     assert "Ticked because your answers say you know this" in html
@@ -313,6 +314,50 @@ def test_whole_flow_saves_the_path_the_api_gives(client, small_catalog):
     assert [(p["project"], p["after"]) for p in snapshot["projects"]] == [
         (p["project"], p["after"]) for p in api["projects"]
     ]
+
+
+def test_a_goal_in_the_address_is_carried_into_the_saved_path(client, small_catalog):
+    response = client.get("/advisor/?goal=microfw")
+    assert response.status_code == 302 and response["Location"] == "/advisor/"
+    html = assert_full_page(client.get("/advisor/"))
+    assert "Your path will lead to Micro Framework first" in html
+    assert "Planning a path with <strong>Micro Framework</strong>." in html
+    client.post("/advisor/", {"answer": ["tools"]})
+    # The known screen offers what the goal brings: microfw needs web, which needs basics.
+    html = assert_full_page(client.get("/advisor/known/"))
+    assert re.findall(r'name="known" value="([^"]+)"', html) == [
+        "basics",
+        "web",
+        "microfw",
+        "scripting",
+    ]
+    assert "Planning a path with <strong>Micro Framework</strong>." in html
+    client.post("/advisor/known/", {"known": ["basics"]})
+    client.post("/advisor/hours/", {"hours_per_week": "5"})
+    path = LearningPath.objects.get()
+    assert path.goals == ["microfw"]
+    steps = path.snapshot["steps"]
+    assert [step["technology"] for step in steps] == ["web", "microfw", "scripting"]
+    assert steps[1]["reasons"][0] == "You asked for Micro Framework."
+    assert path.snapshot["goals"] == [{"technology": "microfw", "name": "Micro Framework"}]
+
+
+def test_a_goal_with_htmx_and_a_fragment_keeps_it(client, small_catalog):
+    client.get("/advisor/?goal=webfw")
+    html = assert_fragment(client.get("/advisor/", **HTMX))
+    assert "Planning a path with <strong>Web Framework</strong>." in html
+
+
+def test_an_unknown_goal_starts_without_one_and_says_so(client, small_catalog):
+    client.get("/advisor/?goal=webfw")
+    response = client.get("/advisor/?goal=<cobol>")
+    assert response["Location"] == "/advisor/"
+    html = assert_full_page(client.get("/advisor/"))
+    assert "There is no technology “&lt;cobol&gt;” in the catalog" in html
+    assert "Planning a path with" not in html
+    client.post("/advisor/", {"answer": ["tools"]})
+    client.post("/advisor/hours/", {"hours_per_week": "5"})
+    assert LearningPath.objects.get().goals == []
 
 
 def test_show_my_path_with_htmx_redirects_the_whole_page(client, small_catalog):

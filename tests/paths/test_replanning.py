@@ -137,10 +137,11 @@ def test_accepting_updates_the_path_in_place_and_keeps_progress_and_notes(
     path = LearningPath.objects.get()
     assert path.pk == owner.pk and path.token == owner.token and path.name == owner.name
     assert path.catalog_version == version
+    # Goals webfw (3) with web before it, then templates (2); scripting is no longer asked.
     assert [step["technology"] for step in path.snapshot["steps"]] == [
         "web",
-        "templates",
         "webfw",
+        "templates",
     ]
     assert path.snapshot["total_hours"] == 48
     assert Progress.objects.statuses(owner.learner_id) == {"scripting": "done", "web": "doing"}

@@ -29,7 +29,8 @@ def test_path_create_saves_the_plan_under_an_unguessable_token(small_catalog):
     answers = {"goal": ["site"], "size": ["large"]}
     path = path_create(learner=learner, answers=answers, known=["web"], hours_per_week=3)
     assert len(path.token) == 32  # 24 random bytes: 192 bits
-    assert path.learner == learner and path.name == "A website"
+    # Named after its one goal, the only technology the answers recommend.
+    assert path.learner == learner and path.name == "Web Framework"
     expected = plan_to_api(build_plan(catalog_from_document(small_catalog), answers, ["web"], 3))
     assert [step["technology"] for step in path.snapshot["steps"]] == [
         step["technology"] for step in expected["steps"]
@@ -59,7 +60,9 @@ def test_the_snapshot_carries_what_pages_need(small_catalog):
     assert webfw["resources"] == [
         {"title": "Official tutorial", "url": "https://example.org/t", "kind": "tutorial"}
     ]
-    assert webfw["stage"] == "Core skills" and webfw["prerequisites"] == ["web"]
+    # One milestone, ending with its goal: web, then webfw (basics is known).
+    assert webfw["stage"] == "Web Framework" and webfw["prerequisites"] == ["web"]
+    assert (webfw["milestone"], webfw["goal"], webfw["asked"]) == ("webfw", True, False)
     assert path.snapshot["projects"][0]["uses"] == [
         {"technology": "webfw", "name": "Web Framework"}
     ]

@@ -18,6 +18,7 @@ from paths.services import (
     checkpoints_set,
     learner_create,
     note_set,
+    path_create,
     path_rename,
     progress_set,
 )
@@ -65,14 +66,15 @@ def test_owner_sees_the_path(client, owner):
     assert "no-store" in response["Cache-Control"]
     html = body(response)
     assert "<h1>Your learning path</h1>" in html
-    assert step_items(html) == ["web", "scripting", "webfw"]
+    # Goals by score: webfw (3) with web before it (basics is known), then scripting (2).
+    assert step_items(html) == ["web", "webfw", "scripting"]
     assert "Total effort" in html and "45 hours" in html
     assert "12 weeks at 4 hours a week" in html
     assert "Left to learn</dt><dd>45 hours" in html
     assert "Estimated finish" in html
     assert "<strong>0 of 3 steps done</strong>" in html
     assert '<progress class="progress" max="3" value="0"' in html
-    assert "Foundations" in html and "Core skills" in html
+    assert "Milestone 1: Web Framework" in html and "Milestone 2: Scripting Kit" in html
     assert "This is needed before Web Framework." in html
     assert "Sites need it." in html
     assert "Use webfw in a small program." in html  # checkpoints
@@ -82,6 +84,59 @@ def test_owner_sees_the_path(client, owner):
     assert "Status: To do" in html
     assert "Already known" in html and "Basics" in html
     assert "Why this order" in html
+
+
+def test_the_path_says_what_it_is_for_to_owner_and_reader(client, owner):
+    assert owner.name == "Web Framework · Scripting Kit"  # its goals, in path order
+    for html in (
+        body(client.get(owner.get_absolute_url())),
+        body(Client().get(owner.get_absolute_url())),
+    ):
+        answers = html[
+            html.index('id="answers-heading"') : html.index(
+                "</section>", html.index('id="answers-heading"')
+            )
+        ]
+        assert "<dt>What do you want to make?</dt><dd>A website, Little tools</dd>" in answers
+        assert "<dt>How big is the site?</dt><dd>Large</dd>" in answers
+        assert "Goals asked for" not in answers  # none were asked for by name
+        assert "It leads to Web Framework, Scripting Kit, in that order." in answers
+        assert '<p class="lead">For: Web Framework · Scripting Kit</p>' in html
+
+
+def test_goals_asked_for_show_in_your_answers_and_on_their_step(client, small_catalog):
+    learner = learner_create()
+    act_as(client, learner)
+    path = path_create(
+        learner=learner, answers=SITE_LARGE, known=[], hours_per_week=5, goals=["scripting"]
+    )
+    html = body(Client().get(path.get_absolute_url()))
+    assert (
+        '<dt>Goals asked for</dt><dd><a href="/technologies/scripting/">Scripting Kit</a>' in html
+    )
+    assert step_items(html)[0] == "scripting"
+    assert "<li>You asked for Scripting Kit.</li>" in html
+    assert "Milestone 1: Scripting Kit" in html and "the goal you asked for" in html
+    assert path.name == "Scripting Kit · Web Framework"
+
+
+def test_you_are_here_follows_progress(client, owner):
+    html = body(client.get(owner.get_absolute_url()))
+    assert 'You are here: <a href="#step-web">Web Protocol</a>' in html
+    assert "on the way to Web Framework" in html
+    response = client.post(progress_url(owner, "web"), {"status": "done"}, **HTMX)
+    assert 'You are here: <a href="#step-webfw">Web Framework</a>' in body(response)
+    client.post(progress_url(owner, "webfw"), {"status": "skipped"})
+    html = body(client.get(owner.get_absolute_url()))
+    assert 'You are here: <a href="#step-scripting">Scripting Kit</a>' in html
+
+
+def test_a_snapshot_saved_before_it_recorded_answers_still_shows_them(client, owner):
+    snapshot = dict(owner.snapshot)
+    del snapshot["answers"]
+    LearningPath.objects.filter(pk=owner.pk).update(snapshot=snapshot)
+    html = body(Client().get(owner.get_absolute_url()))
+    assert "<dt>How big is the site?</dt><dd>Large</dd>" in html
 
 
 def test_projects_stand_after_their_step(client, owner):
@@ -129,7 +184,7 @@ def shows_finish(html: str, days: int, todays: set) -> bool:
 
 
 def test_the_progress_bar_and_the_finish_date_move_with_progress(client, owner):
-    # 10, 5 and 30 hours at 4 hours a week, one step after another from today.
+    # 10, 30 and 5 hours at 4 hours a week, one step after another from today.
     days = {slug: step_days(hours, 4) for slug, hours in (("web", 10), ("scripting", 5))}
     days["webfw"] = step_days(30, 4)
     html, todays = page_and_todays(client, owner.get_absolute_url())
@@ -151,7 +206,7 @@ def test_the_progress_bar_and_the_finish_date_move_with_progress(client, owner):
 def test_owner_gets_the_four_buttons_with_the_current_one_pressed(client, owner):
     progress_set(learner_id=owner.learner_id, technology_slug="web", status="doing")
     html = body(client.get(owner.get_absolute_url()))
-    web = html[html.index('id="step-web"') : html.index('id="step-scripting"')]
+    web = html[html.index('id="step-web"') : html.index('id="step-webfw"')]
     buttons = re.findall(r'aria-pressed="(true|false)"[^>]*>([^<]+)</button>', web)
     assert buttons == [
         ("false", "To do"),
@@ -167,7 +222,7 @@ def test_anyone_else_reads_the_owners_progress_without_buttons(owner):
     progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
     stranger = Client()
     html = body(stranger.get(owner.get_absolute_url()))
-    assert step_items(html) == ["web", "scripting", "webfw"]
+    assert step_items(html) == ["web", "webfw", "scripting"]
     assert "Status: Done" in html and "Status: To do" in html
     assert "aria-pressed" not in html and "/progress/" not in html
     assert "You are reading a shared path." in html
@@ -260,8 +315,8 @@ def test_the_page_names_the_path_and_previews_well_when_shared(client, owner):
     og_title = f"{escaped} · A learning path on Backend Path"
     assert f'<meta property="og:title" content="{og_title}">' in html
     assert (
-        '<meta property="og:description" content="3 steps, 45 hours: Web Protocol, Scripting '
-        "Kit, Web Framework. An ordered study plan"
+        '<meta property="og:description" content="3 steps, 45 hours: Web Protocol, Web '
+        "Framework, Scripting Kit. An ordered study plan"
     ) in html
     assert f'<meta property="og:url" content="http://testserver/paths/{owner.token}/">' in html
     assert "<b>bold</b>" not in html
@@ -340,9 +395,10 @@ def test_the_diagram_is_accessible_svg_without_style_attributes(client, owner):
     assert 'aria-describedby="roadmap-desc"' in svg
     assert '<title id="roadmap-title">' in svg and '<desc id="roadmap-desc">' in svg
     assert "Web Framework (after Web Protocol)" in svg
-    assert svg.count('<a class="node status-todo"') == 3
+    assert svg.count('class="node node-todo') == 3
     assert svg.count('class="edge"') == 1  # web → webfw
-    assert "Foundations" in svg and "Core skills" in svg
+    assert svg.count("node-goal") == 2  # webfw and scripting end their milestones
+    assert "Milestone 1: Web Framework" in svg and "Milestone 2: Scripting Kit" in svg
     assert "style=" not in html
 
 
@@ -363,7 +419,7 @@ def test_markdown_view(client, owner):
     text = body(response)
     assert text.startswith("# Your learning path\n")
     assert "- [x] **1. Web Protocol**" in text
-    assert "- [ ] **3. Web Framework**" in text
+    assert "- [ ] **2. Web Framework**" in text
     assert "    - [Official tutorial](https://example.org/t) (tutorial)" in text
     assert "- Progress: 1 of 3 steps done, 35 hours left" in text
     assert f"http://testserver/paths/{owner.token}/" in text
@@ -437,13 +493,9 @@ def test_query_budget_of_a_logged_in_owner(
 
 
 def roadmap_nodes(html: str) -> list[tuple[str, str, str]]:
-    """(status class, link, status text) of each node of the roadmap picture."""
+    """(status class, link, accessible name) of each node of the roadmap picture."""
     svg = html[html.index("<svg") : html.index("</svg>")]
-    return re.findall(
-        r'<a class="node status-(\w+)" href="([^"]+)".*?class="node-status"[^>]*>([^<]+)<',
-        svg,
-        re.S,
-    )
+    return re.findall(r'<a class="node node-(\w+)[^"]*" href="([^"]+)" aria-label="([^"]+)"', svg)
 
 
 def test_each_roadmap_node_links_to_its_step_with_its_status_in_words(client, owner):
@@ -451,19 +503,19 @@ def test_each_roadmap_node_links_to_its_step_with_its_status_in_words(client, ow
     progress_set(learner_id=owner.learner_id, technology_slug="webfw", status="doing")
     html = body(Client().get(owner.get_absolute_url()))  # a reader sees the owner's
     assert roadmap_nodes(html) == [
-        ("done", "#step-web", "✓ Done · 10 h"),
-        ("todo", "#step-scripting", "○ To do · 5 h"),
-        ("doing", "#step-webfw", "◐ Doing · 30 h"),
+        ("done", "#step-web", "1. Web Protocol: Done"),
+        ("doing", "#step-webfw", "2. Web Framework (a goal): Doing"),
+        ("todo", "#step-scripting", "3. Scripting Kit (a goal): To do"),
     ]
     for slug in ("web", "scripting", "webfw"):
         assert f'id="step-{slug}"' in html  # every anchor lands on its step
     narrow = re.search(r'<ol class="roadmap-list">(.*?)</ol>', html, re.S).group(1)
-    assert re.findall(r'<li class="status-(\w+)"><a href="(#step-[a-z]+)">', narrow) == [
+    assert re.findall(r'<li class="status-(\w+)[^"]*"><a href="(#step-[a-z]+)">', narrow) == [
         ("done", "#step-web"),
-        ("todo", "#step-scripting"),
         ("doing", "#step-webfw"),
+        ("todo", "#step-scripting"),
     ]
-    assert "</span> Done</span>" in narrow
+    assert '<span class="roadmap-status">Done</span>' in narrow
 
 
 def test_a_status_change_with_htmx_brings_the_roadmap_along(client, owner):
@@ -471,9 +523,10 @@ def test_a_status_change_with_htmx_brings_the_roadmap_along(client, owner):
     html = body(response)
     assert (
         '<figure id="roadmap" class="roadmap" aria-labelledby="roadmap-caption" hx-swap-oob="true">'
-        in html
+    ) in html
+    assert ("skipped", "#step-scripting", "3. Scripting Kit (a goal): Skipped") in roadmap_nodes(
+        html
     )
-    assert ("skipped", "#step-scripting", "– Skipped · 5 h") in roadmap_nodes(html)
 
 
 def where_you_are(html: str) -> str:
@@ -486,7 +539,7 @@ def test_the_page_leads_with_where_the_learner_is(client, owner):
     assert html.index('id="path-now"') < html.index('id="roadmap"') < html.index("steps-heading")
     panel = where_you_are(html)
     assert '<a href="#step-web">1. Web Protocol</a> <span class="unit">· To do</span>' in panel
-    assert '<a href="#step-scripting">2. Scripting Kit</a>' in panel
+    assert '<a href="#step-webfw">2. Web Framework</a>' in panel
     assert "<dd>45 hours</dd>" in panel
     assert 'href="#share-heading">Share or export</a>' in panel
     assert (
@@ -494,11 +547,12 @@ def test_the_page_leads_with_where_the_learner_is(client, owner):
     )
 
     progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
-    progress_set(learner_id=owner.learner_id, technology_slug="webfw", status="doing")
+    progress_set(learner_id=owner.learner_id, technology_slug="scripting", status="doing")
     panel = where_you_are(body(Client().get(owner.get_absolute_url())))  # readers see it too
-    assert '<a href="#step-webfw">3. Web Framework</a> <span class="unit">· Doing</span>' in panel
-    assert "Nothing after it" not in panel
-    assert '<a href="#step-scripting">2. Scripting Kit</a>' in panel  # still to do, after it
+    assert (
+        '<a href="#step-scripting">3. Scripting Kit</a> <span class="unit">· Doing</span>' in panel
+    )
+    assert '<a href="#step-webfw">2. Web Framework</a>' in panel  # still to do, before it
     assert "<dd>35 hours</dd>" in panel
 
 
@@ -506,9 +560,7 @@ def test_where_you_are_follows_a_status_change_with_htmx(client, owner):
     html = body(client.post(progress_url(owner, "web"), {"status": "done"}, **HTMX))
     panel = where_you_are(html)
     assert 'hx-swap-oob="true"' in panel
-    assert (
-        '<a href="#step-scripting">2. Scripting Kit</a> <span class="unit">· To do</span>' in panel
-    )
+    assert '<a href="#step-webfw">2. Web Framework</a> <span class="unit">· To do</span>' in panel
     for slug in ("scripting", "webfw"):
         client.post(progress_url(owner, slug), {"status": "done"})
     panel = where_you_are(body(client.get(owner.get_absolute_url())))

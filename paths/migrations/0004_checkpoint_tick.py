@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('paths', '0002_notes'),
+        ('paths', '0003_goals'),
     ]
 
     operations = [
