@@ -48,7 +48,7 @@ def test_the_path_page_on_a_phone_and_a_desktop(
     page.goto(live_server.url + saved_path.get_absolute_url())
     # Where the learner is comes first, within the first screen, with share and export.
     now = page.locator("#path-now")
-    expect(now).to_contain_text(f"2. {LONG_NAME}")
+    expect(now).to_contain_text(f"3. {LONG_NAME}")
     expect(now).to_contain_text("Hours left")
     assert now.bounding_box()["y"] < 740
     now.get_by_role("link", name="Share or export").click()
@@ -63,7 +63,7 @@ def test_the_path_page_on_a_phone_and_a_desktop(
         nodes = page.locator("#roadmap svg a")
         expect(nodes.first).to_contain_text("Done")
     expect(nodes).to_have_count(3)
-    nodes.nth(2).click()
+    nodes.nth(1).click()
     page.wait_for_url("**#step-webfw")
     expect(page.locator("#step-webfw")).to_be_in_viewport()
     assert fits(page), page.evaluate("document.documentElement.scrollWidth")
