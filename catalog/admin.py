@@ -28,6 +28,7 @@ from catalog.models import (
     Technology,
     TechnologyCategory,
 )
+from catalog.search import words
 
 admin.site.site_header = "Backend Path curation"
 admin.site.site_title = "Backend Path admin"
@@ -64,6 +65,10 @@ class LinesField(forms.CharField):
 
 class TechnologyForm(forms.ModelForm):
     highlights = LinesField()
+    aliases = LinesField(
+        max_item_length=200,
+        help_text="Other names a learner may search for (k8s, mock…) — one per line.",
+    )
     checkpoints = LinesField(help_text="“Ready to move on when you can…” — one per line.")
 
     class Meta:
@@ -77,9 +82,33 @@ class TechnologyForm(forms.ModelForm):
             "position",
             "summary",
             "highlights",
+            "aliases",
             "checkpoints",
             "homepage",
         ]
+
+    def clean_aliases(self) -> list[str]:
+        """The rules of catalog/references.py: each alias found by a search, and no other
+        technology's name, slug or alias (compared as the search compares them)."""
+        aliases = self.cleaned_data["aliases"]
+        taken: dict[str, str] = {}
+        others = Technology.objects.exclude(pk=self.instance.pk).values_list(
+            "name", "slug", "aliases"
+        )
+        for name, slug, their_aliases in others:
+            for text in (name, slug, *(their_aliases or [])):
+                taken.setdefault(words(text), name)
+        seen: set[str] = set()
+        for alias in aliases:
+            folded = words(alias)
+            if not folded:
+                raise ValidationError(f"“{alias}” has no letter or digit, so no search finds it.")
+            if folded in seen:
+                raise ValidationError(f"“{alias}” is listed twice.")
+            if folded in taken:
+                raise ValidationError(f"“{alias}” is already a name of {taken[folded]}.")
+            seen.add(folded)
+        return aliases
 
 
 def prerequisite_cycle_message(
@@ -211,7 +240,10 @@ class TechnologyAdmin(admin.ModelAdmin):
     inlines = [TechnologyCategoryInline, PrerequisiteInline, AlternativeInline, ResourceInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "level", "effort_hours", "position"]}),
-        ("What a learner reads", {"fields": ["summary", "highlights", "checkpoints", "homepage"]}),
+        (
+            "What a learner reads",
+            {"fields": ["summary", "highlights", "aliases", "checkpoints", "homepage"]},
+        ),
         ("Link checks", {"fields": ["homepage_link_check"]}),
     ]
     readonly_fields = ["homepage_link_check"]

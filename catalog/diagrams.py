@@ -2,7 +2,8 @@
 
 Pure functions over plain data: no request, no ORM. Every piece of catalog text is escaped,
 colours come from CSS classes (`.diagram …` in static/css/site.css) so dark mode works, and
-the picture is an accessible image (role="img" named by its <title> and <desc>).
+the picture is an accessible image (role="img" named by its <title> and <desc>), or, when its
+boxes link to the technologies' pages, a named group of links.
 """
 
 from __future__ import annotations
@@ -70,11 +71,13 @@ def prerequisite_diagram(
     names: Mapping[str, str],
     id_prefix: str = "prerequisite-diagram",
     max_nodes: int = MAX_NODES,
+    urls: Mapping[str, str] | None = None,
 ) -> Diagram:
     """Draw `target` and what it needs first, left to right, one column per stage.
 
     `prerequisites` maps every technology slug to its direct prerequisites; `names` maps
-    slugs to display names. At most `max_nodes` boxes are drawn, the nearest prerequisites
+    slugs to display names; with `urls` (slug → page), every box but the target's is a link to
+    its technology's page. At most `max_nodes` boxes are drawn, the nearest prerequisites
     first; the rest are counted in `omitted` and mentioned in the description.
     """
     ancestors = ancestors_of(prerequisites, target, nearest_first=True)
@@ -118,7 +121,7 @@ def prerequisite_diagram(
 
     arrow = f"{id_prefix}-arrow"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="{"group" if urls else "img"}" '
         f'class="prerequisite-diagram columns-{len(columns)}" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}">',
@@ -151,11 +154,19 @@ def prerequisite_diagram(
         x, y = box[node]
         name = names.get(node, node)
         css_class = "node current" if node == target else "node"
-        parts.append(
-            f'<g class="{css_class}"><title>{escape(name)}</title>'
+        url = (urls or {}).get(node) if node != target else None
+        box_markup = (
+            f"<title>{escape(name)}</title>"
             f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6"/>'
             f'<text x="{x + NODE_WIDTH // 2}" y="{y + NODE_HEIGHT // 2}" text-anchor="middle" '
-            f'dominant-baseline="central">{escape(_short(name))}</text></g>'
+            f'dominant-baseline="central">{escape(_short(name))}</text>'
         )
+        if url:
+            parts.append(
+                f'<a class="{css_class} node-link" href="{escape(url)}" '
+                f'aria-label="{escape(name)}">{box_markup}</a>'
+            )
+        else:
+            parts.append(f'<g class="{css_class}">{box_markup}</g>')
     parts.append("</svg>")
     return Diagram(svg="".join(parts), drawn=len(drawn), omitted=omitted)

@@ -182,6 +182,7 @@ class Technology(_Schema):
     categories: SomeSlugRefs
     summary: Text
     highlights: Items = ()
+    aliases: _tuple(Name) = ()  # other names a learner may search for
     checkpoints: Items = ()
     effort_hours: Annotated[int, Field(ge=1, le=1000)]
     prerequisites: _tuple(Annotated[Prerequisite, BeforeValidator(_prerequisite)]) = ()

@@ -118,6 +118,7 @@ def generate_document(technologies: int, *, seed: int = 0, compact: bool = False
                 "categories": technology_categories,
                 "summary": f"Generated technology number {index}.",
                 "highlights": [f"Highlight {number}" for number in range(highlight_count)],
+                "aliases": [],
                 "checkpoints": [
                     f"Use technology {index} for task {number}."
                     for number in range(checkpoint_count)
@@ -241,6 +242,7 @@ def _compact_technology(
         "categories": categories,
         "summary": f"Topic {index}.",
         "highlights": ["Highlight"] if detailed else [],
+        "aliases": [],
         "checkpoints": [f"Use tech {index}."] if detailed else [],
         "effort_hours": effort_hours,
         "prerequisites": [

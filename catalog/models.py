@@ -114,6 +114,9 @@ class Technology(models.Model):
     level = models.CharField(max_length=20, choices=Level.choices)
     summary = models.TextField(max_length=5000)
     highlights = models.JSONField(default=list, blank=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names a learner may search for."
+    )
     checkpoints = models.JSONField(default=list, blank=True)
     effort_hours = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(1000)]

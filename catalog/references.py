@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from catalog.graph import cycles
 from catalog.schema_errors import Path, Reporter
+from catalog.search import words
 
 _OWN_ROLES = {"prerequisites": "prerequisite", "alternatives": "alternative"}
 _CYCLE_BUDGET = 100  # cycles spelled out per file; each costs a pass over its component
@@ -126,6 +127,47 @@ class _References:
                 graph[slug] = requires
                 places[slug] = indexes
         self.cycles(graph, places, first)
+        self.aliases(items)
+
+    def aliases(self, items: list) -> None:
+        """Each alias is a name no other technology goes by, listed once, found by a search.
+
+        Compared as the search compares them (case, accents and punctuation folded), so "K8s"
+        and "k8s" clash; an alias equal to its own technology's name is only a repeat.
+        """
+        owner: dict[str, tuple[int, str]] = {}  # folded name or slug → (index, what it is)
+        for index, mapping in enumerate(items):
+            if isinstance(mapping, dict):
+                for key in ("name", "slug"):
+                    if isinstance(mapping.get(key), str) and (folded := words(mapping[key])):
+                        owner.setdefault(folded, (index, key))
+        for index, mapping in enumerate(items):
+            if not isinstance(mapping, dict):
+                continue
+            seen: set[str] = set()
+            for position, alias in enumerate(_items(mapping, "aliases")):
+                if not isinstance(alias, str) or not alias.strip():
+                    continue  # the shape check reports it
+                where: Path = ("technologies", index, "aliases", position)
+                folded = words(alias)
+                if not folded:
+                    self.report.error(
+                        where, f"alias '{alias}' has no letter or digit, so no search finds it"
+                    )
+                    continue
+                if folded in seen:
+                    self.report.error(where, f"alias '{alias}' is listed twice")
+                    continue
+                seen.add(folded)
+                other, what = owner.setdefault(folded, (index, "alias"))
+                if other == index and what != "alias":
+                    self.report.error(where, f"alias '{alias}' is this technology's own {what}")
+                elif other != index:
+                    self.report.error(
+                        where,
+                        f"alias '{alias}' is already the {what} of "
+                        f"{self.report.where(('technologies', other))}",
+                    )
 
     def prerequisites(
         self, mapping: dict, path: Path, known: dict[str, int], own_slug: str

@@ -64,6 +64,7 @@ def build_document() -> schema.CatalogDocument:
             "level",
             "summary",
             "highlights",
+            "aliases",
             "checkpoints",
             "effort_hours",
             "homepage",
@@ -108,6 +109,7 @@ def build_document() -> schema.CatalogDocument:
             categories=tuple(categories_of[tech_id]),
             summary=summary,
             highlights=tuple(highlights or ()),
+            aliases=tuple(aliases or ()),
             checkpoints=tuple(checkpoints or ()),
             effort_hours=effort_hours,
             prerequisites=tuple(prerequisites_of[tech_id]),
@@ -123,6 +125,7 @@ def build_document() -> schema.CatalogDocument:
             level,
             summary,
             highlights,
+            aliases,
             checkpoints,
             effort_hours,
             homepage,
@@ -269,6 +272,7 @@ class BrowseTechnology:
     one_line: str
     prerequisite_links: tuple[TechnologyLink, ...]
     alternative_links: tuple[TechnologyLink, ...]
+    category_links: tuple[tuple[str, str], ...]  # (name, page) of each that exists, in order
     resource_groups: tuple[ResourceGroup, ...]
     position: int
     depth: int  # the longest prerequisite chain below it: 0 for a starting point
@@ -338,7 +342,7 @@ class BrowseCatalog:
         from django.urls import reverse
 
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
-        from catalog.search import SearchEntry
+        from catalog.search import SearchEntry, SearchIndex
 
         self.version_key = version_key
         raw = document.technologies
@@ -348,6 +352,8 @@ class BrowseCatalog:
             t.slug: [p.technology for p in t.prerequisites if p.technology in names] for t in raw
         }
         self.names = names
+        self.urls = urls
+        category_names = {c.slug: c.name for c in document.categories}
         depth = graph.depth(self.prerequisite_slugs)
         kind_labels = {kind.value: _capitalized(str(kind.label)) for kind in TechnologyKind}
         level_labels = {level.value: _capitalized(str(level.label)) for level in TechnologyLevel}
@@ -372,6 +378,11 @@ class BrowseCatalog:
                 kind_label=kind_labels.get(technology.kind, technology.kind),
                 level_label=level_labels.get(technology.level, technology.level),
                 one_line=one_line(technology.summary),
+                category_links=tuple(
+                    (category_names[c], reverse("catalog:category-detail", args=[c]))
+                    for c in technology.categories
+                    if c in category_names
+                ),
                 prerequisite_links=tuple(
                     link(p.technology, p.why)
                     for p in technology.prerequisites
@@ -399,15 +410,11 @@ class BrowseCatalog:
             )
 
         members: dict[str, list[str]] = {c.slug: [] for c in document.categories}
-        self.uncategorized: tuple[str, ...] = ()
-        loose = []
         for slug, technology in self.technologies.items():
-            placed = [c for c in technology.entry.categories if c in members]
-            for category in placed:
-                members[category].append(slug)
-            if not placed:
-                loose.append(slug)
-        self.uncategorized = foundations_first(loose)
+            for category in technology.entry.categories:
+                if category in members:
+                    members[category].append(slug)
+        self.everything = foundations_first(list(self.technologies))  # each technology once
         self.categories = tuple(
             BrowseCategory(
                 entry=c,
@@ -439,15 +446,19 @@ class BrowseCatalog:
 
         self.kinds = tuple(kind_labels.items())
         self.levels = tuple(level_labels.items())
-        self.search_entries = tuple(
-            SearchEntry.build(
-                slug=t.entry.slug,
-                name=t.entry.name,
-                summary=t.entry.summary,
-                highlights=t.entry.highlights,
-                position=t.position,
+        self.search_index = SearchIndex(
+            entries=tuple(
+                SearchEntry.build(
+                    slug=t.entry.slug,
+                    name=t.entry.name,
+                    summary=t.entry.summary,
+                    highlights=t.entry.highlights,
+                    position=t.position,
+                    aliases=t.entry.aliases,
+                    categories=[category_names.get(c, "") for c in t.entry.categories],
+                )
+                for t in self.technologies.values()
             )
-            for t in self.technologies.values()
         )
         self._chains: dict[str, tuple[TechnologyLink, ...]] = {}
         self._diagrams: dict[str, object] = {}
@@ -470,34 +481,28 @@ class BrowseCatalog:
 
         if slug not in self._diagrams:
             self._diagrams[slug] = prerequisite_diagram(
-                slug, prerequisites=self.prerequisite_slugs, names=self.names
+                slug, prerequisites=self.prerequisite_slugs, names=self.names, urls=self.urls
             )
         return self._diagrams[slug]
 
-    def select(self, slugs: Iterable[str], *, kind: str = "", level: str = "") -> list:
-        """The technologies of `slugs`, in that order, keeping only `kind` and `level`."""
+    def select(
+        self, slugs: Iterable[str], *, kind: str = "", level: str = "", category: str = ""
+    ) -> list:
+        """The technologies of `slugs`, in that order, keeping only `kind`, `level` and
+        `category` (each when given)."""
         return [
             technology
             for technology in (self.technologies[slug] for slug in slugs)
             if (not kind or technology.entry.kind == kind)
             and (not level or technology.entry.level == level)
+            and (not category or category in technology.entry.categories)
         ]
 
-    def groups(self, *, kind: str = "", level: str = "") -> list[tuple]:
-        """(category, technologies) for every category with a technology of `kind` and `level`,
-        foundations first; technologies in no category come last, under None."""
-        groups = [
-            (category, self.select(category.technologies, kind=kind, level=level))
-            for category in self.categories
-        ]
-        groups.append((None, self.select(self.uncategorized, kind=kind, level=level)))
-        return [(category, technologies) for category, technologies in groups if technologies]
-
-    def search(self, query: str, *, kind: str = "", level: str = "") -> list:
-        """Technologies matching `query`, best first (catalog.search.rank), then filtered."""
-        from catalog.search import rank
-
-        return self.select(rank(self.search_entries, query), kind=kind, level=level)
+    def search(self, query: str, *, kind: str = "", level: str = "", category: str = ""):
+        """(technologies matching `query` best first, then filtered; the catalog.search
+        SearchResult, which says when a corrected spelling was searched instead)."""
+        result = self.search_index.search(query)
+        return self.select(result.slugs, kind=kind, level=level, category=category), result
 
 
 _browse_memo: tuple[tuple[int, object], BrowseCatalog] | None = None

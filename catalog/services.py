@@ -261,6 +261,7 @@ def _write(document: dict, dirty: dict[str, set[str]], reports: dict[str, Sectio
             "level": t["level"],
             "summary": t["summary"],
             "highlights": t["highlights"],
+            "aliases": t["aliases"],
             "checkpoints": t["checkpoints"],
             "effort_hours": t["effort_hours"],
             "homepage": t["homepage"],

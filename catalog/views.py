@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,29 +36,34 @@ class Filters:
     kind: str
     level: str
     notes: tuple[str, ...]
+    category: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.query or self.kind or self.level)
+        return bool(self.query or self.kind or self.level or self.category)
 
     @property
     def cache_key(self) -> str:
-        return "\x1f".join((self.query, self.kind, self.level, *self.notes))
+        return "\x1f".join((self.query, self.kind, self.level, self.category, *self.notes))
 
 
-def _filters(request: HtmxHttpRequest) -> Filters:
-    """Read q, kind and level; never fails, whatever the query string holds."""
+def _filters(request: HtmxHttpRequest, catalog: BrowseCatalog) -> Filters:
+    """Read q, kind, level and category; never fails, whatever the query string holds."""
     query = " ".join(request.GET.get("q", "")[:MAX_QUERY_LENGTH].split())
     kind = request.GET.get("kind", "").strip()
     level = request.GET.get("level", "").strip()
+    category = request.GET.get("category", "").strip()
     notes = []
+    if category and category not in catalog.category_by_slug:
+        notes.append(f"There is no category called “{category[:40]}”, so every one is shown.")
+        category = ""
     if kind and kind not in TechnologyKind.values:
         notes.append(f"There is no kind called “{kind[:40]}”, so every kind is shown.")
         kind = ""
     if level and level not in TechnologyLevel.values:
         notes.append(f"There is no level called “{level[:40]}”, so every level is shown.")
         level = ""
-    return Filters(query=query, kind=kind, level=level, notes=tuple(notes))
+    return Filters(query=query, kind=kind, level=level, notes=tuple(notes), category=category)
 
 
 def _catalog_page(
@@ -96,27 +103,53 @@ def _catalog_page(
 
 
 def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:
-    matches = catalog.search(filters.query, kind=filters.kind, level=filters.level)
+    matches, result = catalog.search(
+        filters.query, kind=filters.kind, level=filters.level, category=filters.category
+    )
+    suggestion = None
+    if result.corrected:
+        # "Did you mean Django?": the technology the correction names, else the corrected search.
+        named = catalog.technologies.get(result.named)
+        query = urlencode(
+            {
+                "q": result.corrected,
+                **({"kind": filters.kind} if filters.kind else {}),
+                **({"level": filters.level} if filters.level else {}),
+            }
+        )
+        suggestion = {
+            "label": named.entry.name if named else result.corrected,
+            "url": named.url if named else f"{reverse('catalog:search')}?{query}",
+            "query": result.corrected,
+        }
     return {
         "results": matches[:MAX_SEARCH_RESULTS],
         "total": len(matches),
         "truncated": len(matches) > MAX_SEARCH_RESULTS,
+        "suggestion": suggestion,
     }
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def catalog_index(request: HtmxHttpRequest) -> HttpResponse:
-    """Every category with its technologies, foundations first; filters and a search box."""
+    """Every technology once, foundations first, each tagged with its categories; the
+    categories as filters, with a search box."""
 
     def context(catalog: BrowseCatalog, filters: Filters) -> dict:
         if filters.query:
             return _search_context(catalog, filters)
-        groups = catalog.groups(kind=filters.kind, level=filters.level)
-        shown = {technology.entry.slug for _, technologies in groups for technology in technologies}
-        return {"groups": groups, "total": len(shown)}
+        technologies = catalog.select(
+            catalog.everything, kind=filters.kind, level=filters.level, category=filters.category
+        )
+        return {
+            "technologies": technologies,
+            "total": len(technologies),
+            "category": catalog.category_by_slug.get(filters.category),
+        }
 
-    catalog, filters = browse_catalog(current_version()), _filters(request)
+    catalog = browse_catalog(current_version())
+    filters = _filters(request, catalog)
     return _catalog_page(
         request,
         catalog,
@@ -173,9 +206,11 @@ def technology_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Ranked search over names, slugs, summaries and highlights; live with HTMX."""
+    """Ranked, typo-forgiving search over names, aliases, slugs, highlights, categories and
+    summaries; live with HTMX."""
 
-    catalog, filters = browse_catalog(current_version()), _filters(request)
+    catalog = browse_catalog(current_version())
+    filters = _filters(request, catalog)
     return _catalog_page(
         request,
         catalog,

@@ -185,6 +185,7 @@ def _dump_technology(technology: Technology) -> dict:
         "categories": _Flow(technology.categories),
         "summary": technology.summary,
         "highlights": list(technology.highlights),
+        "aliases": _Flow(technology.aliases),
         "checkpoints": list(technology.checkpoints),
         "effort_hours": technology.effort_hours,
         "prerequisites": prerequisites,
@@ -197,7 +198,15 @@ def _dump_technology(technology: Technology) -> dict:
     }
     return _without_empty(
         out,
-        ("highlights", "checkpoints", "prerequisites", "alternatives", "homepage", "resources"),
+        (
+            "highlights",
+            "aliases",
+            "checkpoints",
+            "prerequisites",
+            "alternatives",
+            "homepage",
+            "resources",
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from paths.models import ProgressStatus
 from paths.snapshots import SavedStep, Snapshot, read_snapshot
 
 NODE_WIDTH = 184
@@ -27,6 +28,7 @@ COLUMNS = 4  # steps per line in a band
 LABEL_CHARS = 22
 MAX_NODES = 60  # beyond this a picture stops helping; the list below has every step
 STATUS_MARKS = {"done": "✓ ", "doing": "… "}
+STATUS_LABELS = dict(ProgressStatus.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,11 @@ class Node:
     @property
     def text_y(self) -> int:
         return self.y + 28
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, as the step's buttons name it."""
+        return STATUS_LABELS.get(self.status, STATUS_LABELS["todo"])
 
     @property
     def classes(self) -> str:

@@ -3,8 +3,8 @@ effort, checkpoints and resource links, and projects where they stand.
 
 Anyone with the link gets the path and the owner's progress. Only the owner's own export
 (the view passes `notes` only when the request is the owner's) holds their private notes, and
-which checkpoints they ticked (`ticked`: technology slug -> the indices of its ticked
-checkpoints; empty until checkpoints can be ticked, so every checkpoint shows `- [ ]`).
+which checkpoints they ticked (`ticked`: technology slug -> the texts of its ticked
+checkpoints); anyone else's export shows every checkpoint as `- [ ]`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def path_markdown(
     today: date,
     name: str = "",
     notes: Mapping[str, str] | None = None,
-    ticked: Mapping[str, Collection[int]] | None = None,
+    ticked: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The path with the learner's progress: `- [x]` marks a step they marked "Done", and the
     finish date is reckoned from `today` for the steps still to learn (paths.schedule).
@@ -95,8 +95,8 @@ def path_markdown(
                 done = ticked.get(step.technology, ())
                 lines.append("  - Ready to move on when you can:")
                 lines += [
-                    f"    - [{'x' if index in done else ' '}] {escape(item)}"
-                    for index, item in enumerate(step.checkpoints)
+                    f"    - [{'x' if item in done else ' '}] {escape(item)}"
+                    for item in step.checkpoints
                 ]
             note = notes.get(step.technology, "").strip()
             if note:

@@ -15,7 +15,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Subquery, Value
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
@@ -87,21 +88,22 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
 
 def learner_marks(
     learner_id: uuid.UUID, *, notes: bool
-) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
-    """A learner's statuses (slug → status) and, with `notes`, their notes (slug → (text,
-    version)), in one query (a UNION of the two tables): what `Progress.objects.statuses()`
-    and `Note.objects.texts()` return, for the saved path page, which needs both on every
-    request."""
-    if not notes:
-        return Progress.objects.statuses(learner_id), {}
+) -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, frozenset[str]]]:
+    """A learner's statuses (slug → status), with `notes` their notes (slug → (text,
+    version)), and their ticked checkpoints (slug → checkpoint texts), in one query (a UNION
+    of the tables): what the saved path page needs on every request."""
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
-    for slug, status, text, version in _MARKS.rows(learner_id=learner_id):
-        if status is not None:
+    ticked: dict[str, set[str]] = {}
+    marks = _MARKS if notes else _MARKS_WITHOUT_NOTES
+    for kind, slug, status, content, version in marks.rows(learner_id=learner_id):
+        if kind == "s":
             statuses[slug] = status
+        elif kind == "n":
+            texts[slug] = (content, version)
         else:
-            texts[slug] = (text, version)
-    return statuses, texts
+            ticked.setdefault(slug, set()).add(content)
+    return statuses, texts, {slug: frozenset(items) for slug, items in ticked.items()}
 
 
 class LearningPath(models.Model):
@@ -239,6 +241,31 @@ class Note(models.Model):
         return f"note on {self.technology_slug}"
 
 
+class CheckpointTick(models.Model):
+    """A checkpoint of a technology ("Ready to move on when you can…") that a learner ticked.
+
+    Like progress, it belongs to the learner and the technology, so every path of theirs with
+    that step shows it. Keyed by the checkpoint's text: a checkpoint the catalog rewords
+    starts unticked rather than lending its tick to another sentence.
+    """
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="ticks")
+    technology_slug = models.CharField(max_length=64)
+    checkpoint = models.CharField(max_length=300)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "technology_slug", "checkpoint"],
+                name="checkpoint_tick_learner_technology_checkpoint_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_slug}: {self.checkpoint[:40]}"
+
+
 # The saved path page's queries, run on every request: compiled once (catalog/prepared.py).
 
 
@@ -272,24 +299,54 @@ def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
     )
 
 
-def _mark_rows(learner_id: uuid.UUID) -> models.QuerySet:
-    # A status row has no text; a note row has no status. Both are never NULL in their table.
-    statuses = _status_rows(learner_id).values_list(
-        "technology_slug",
-        "status",
-        Value(None, output_field=models.TextField()),
-        Value(None, output_field=models.IntegerField()),
+def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
+    # Each row says what it is in its first column ("s" status, "t" tick, "n" note); the other
+    # columns are NULL where its table has nothing to say. Every column is an expression, so
+    # each part selects them in this order (the ORM puts plain fields before expressions).
+    kind, text, number = models.CharField(), models.TextField(), models.IntegerField()
+
+    def null(field: models.Field) -> Cast:
+        # Typed: PostgreSQL gives an untyped NULL column of a UNION the type text.
+        return Cast(Value(None), field)
+
+    statuses = (
+        Progress.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            Value("s", output_field=kind),
+            F("technology_slug"),
+            F("status"),
+            null(text),
+            null(number),
+        )
     )
+    ticks = (
+        CheckpointTick.objects.filter(learner_id=learner_id)
+        .order_by()
+        .values_list(
+            Value("t", output_field=kind),
+            F("technology_slug"),
+            null(kind),
+            Cast("checkpoint", text),
+            null(number),
+        )
+    )
+    if not notes:
+        return statuses.union(ticks, all=True)
     texts = (
         Note.objects.filter(learner_id=learner_id)
         .order_by()
         .values_list(
-            "technology_slug", Value(None, output_field=models.CharField()), "text", "version"
+            Value("n", output_field=kind), F("technology_slug"), null(kind), F("text"), F("version")
         )
     )
-    return statuses.union(texts, all=True)
+    return statuses.union(ticks, texts, all=True)
 
 
 _HEADER = PreparedQuery(_header_row, token=LearningPath._meta.get_field("token"))
 _STATUSES = PreparedQuery(_status_rows, learner_id=Progress._meta.get_field("learner"))
 _MARKS = PreparedQuery(_mark_rows, learner_id=Progress._meta.get_field("learner"))
+_MARKS_WITHOUT_NOTES = PreparedQuery(
+    lambda learner_id: _mark_rows(learner_id, notes=False),
+    learner_id=Progress._meta.get_field("learner"),
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
-from paths.models import Learner, LearningPath, Note, Progress, ProgressStatus
+from paths.models import CheckpointTick, Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.planner import (
     HOURS_PER_WEEK_MAX,
     HOURS_PER_WEEK_MIN,
@@ -102,6 +102,21 @@ def _merge_notes(guest: Learner, own: Learner) -> int:
     return len(moved) + len(merged)
 
 
+def _merge_ticks(guest: Learner, own: Learner) -> None:
+    """Move the guest's ticked checkpoints over; a checkpoint both ticked stays ticked once."""
+    own_ticks = set(
+        CheckpointTick.objects.filter(learner=own).values_list("technology_slug", "checkpoint")
+    )
+    moved = [
+        pk
+        for pk, slug, checkpoint in CheckpointTick.objects.filter(learner=guest).values_list(
+            "pk", "technology_slug", "checkpoint"
+        )
+        if (slug, checkpoint) not in own_ticks
+    ]
+    CheckpointTick.objects.filter(pk__in=moved).update(learner=own)
+
+
 def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUser) -> Adoption:
     """Give `user` a learner, taking over the browser's guest learner: its paths (same
     tokens), progress and notes, merged without losing any.
@@ -141,6 +156,7 @@ def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUse
         paths = LearningPath.objects.filter(learner=guest).update(learner=own)
         progress = _merge_progress(guest, own)
         notes = _merge_notes(guest, own)
+        _merge_ticks(guest, own)
         guest.delete()
     return Adoption(own, paths=paths, progress=progress, notes=notes)
 
@@ -402,6 +418,38 @@ def progress_set(*, learner_id: uuid.UUID, technology_slug: str, status: str) ->
             defaults={"status": status},
         )
     return progress
+
+
+def checkpoints_set(
+    *,
+    learner_id: uuid.UUID,
+    technology_slug: str,
+    checkpoints: Sequence[str],
+    ticked: Collection[str],
+) -> frozenset[str]:
+    """Tick exactly `ticked` among a step's `checkpoints` for a learner; return what is ticked.
+
+    Ticks of other checkpoints of the technology (from a path planned on an older catalog)
+    are left alone. Idempotent, so a repeated post or two tabs saving the same set agree.
+    """
+    unknown = set(ticked) - set(checkpoints)
+    if unknown:
+        raise ValidationError({"checkpoint": "Tick only this step's checkpoints."})
+    with transaction.atomic():
+        rows = CheckpointTick.objects.filter(learner_id=learner_id, technology_slug=technology_slug)
+        rows.filter(checkpoint__in=[c for c in checkpoints if c not in ticked]).delete()
+        have = set(rows.values_list("checkpoint", flat=True))
+        CheckpointTick.objects.bulk_create(
+            [
+                CheckpointTick(
+                    learner_id=learner_id, technology_slug=technology_slug, checkpoint=checkpoint
+                )
+                for checkpoint in dict.fromkeys(ticked)
+                if checkpoint not in have
+            ],
+            ignore_conflicts=True,  # a parallel tab ticked the same one first
+        )
+        return frozenset(rows.values_list("checkpoint", flat=True))
 
 
 class NoteConflict(Exception):

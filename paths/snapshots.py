@@ -221,6 +221,18 @@ class StepView:
     projects: tuple[SavedProject, ...]
     note: str = ""
     note_version: int = 0
+    ticked: frozenset[str] = frozenset()  # the learner's ticked checkpoints of this technology
+
+    @property
+    def checkpoints(self) -> tuple[tuple[int, str, bool], ...]:
+        """(index, text, ticked) for each of the step's checkpoints, in order."""
+        return tuple(
+            (index, text, text in self.ticked) for index, text in enumerate(self.step.checkpoints)
+        )
+
+    @property
+    def ticked_count(self) -> int:
+        return sum(ticked for _, _, ticked in self.checkpoints)
 
     @property
     def status_label(self) -> str:
@@ -295,6 +307,7 @@ def step_view(
     slug: str,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
+    ticks: Mapping[str, frozenset[str]] | None = None,
 ) -> StepView | None:
     """One step of the snapshot as the page shows it, or None when the path has no such step."""
     snapshot = read_snapshot(snapshot)
@@ -302,7 +315,10 @@ def step_view(
         if step.technology == slug:
             projects = tuple(p for p in snapshot.projects if p.after == slug)
             note, version = (notes or {}).get(slug, ("", 0))
-            return StepView(step, number, status_of(statuses, slug), projects, note, version)
+            ticked = (ticks or {}).get(slug, frozenset())
+            return StepView(
+                step, number, status_of(statuses, slug), projects, note, version, ticked
+            )
     return None
 
 
@@ -327,10 +343,13 @@ def path_outline(
     snapshot: Snapshot | Mapping,
     statuses: Mapping[str, str],
     notes: Mapping[str, tuple[str, int]] | None = None,
+    ticks: Mapping[str, frozenset[str]] | None = None,
 ) -> list[StageView]:
     """The snapshot's milestones in order, each with its steps and the projects placed after them;
-    `notes` (technology slug → (text, version)) only for the path's owner."""
+    `notes` (technology slug → (text, version)) only for the path's owner; `ticks`
+    (technology slug → ticked checkpoint texts) for everyone."""
     notes = notes or {}
+    ticks = ticks or {}
     snapshot = read_snapshot(snapshot)
     projects_after: dict[str, list[SavedProject]] = defaultdict(list)
     for project in snapshot.projects:
@@ -350,6 +369,7 @@ def path_outline(
                     tuple(projects_after.get(slug, ())),
                     note,
                     version,
+                    ticks.get(slug, frozenset()),
                 )
             )
         outline.append(
@@ -386,4 +406,36 @@ def progress_summary(snapshot: Snapshot | Mapping, statuses: Mapping[str, str]) 
         skipped=counts[ProgressStatus.SKIPPED],
         hours_left=hours_left,
         next_step=next_step,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WhereNow:
+    """Where a learner stands on a path: the step to work on now and the one after it
+    (as (number, step) pairs; None when there is none), and the hours left."""
+
+    current: tuple[int, SavedStep] | None
+    next: tuple[int, SavedStep] | None
+    current_status: str
+    hours_left: int
+
+
+def where_now(snapshot: Snapshot | Mapping, statuses: Mapping[str, str]) -> WhereNow:
+    """The first step in progress (else the first to do) and the next open step after it (or,
+    when none is after it, the first one left before it)."""
+    open_steps = [
+        (number, step, status_of(statuses, step.technology))
+        for number, step in enumerate(read_snapshot(snapshot).steps, start=1)
+        if status_of(statuses, step.technology) not in (ProgressStatus.DONE, ProgressStatus.SKIPPED)
+    ]
+    current = next((item for item in open_steps if item[2] == ProgressStatus.DOING), None)
+    current = current or (open_steps[0] if open_steps else None)
+    # Next: the first open step after the current one, else one left behind before it.
+    others = [item for item in open_steps if current and item[0] != current[0]]
+    after = [item for item in others if item[0] > current[0]] or others
+    return WhereNow(
+        current=current[:2] if current else None,
+        next=after[0][:2] if after else None,
+        current_status=STATUS_LABELS[current[2]] if current else "",
+        hours_left=sum(step.effort_hours for _, step, _ in open_steps),
     )

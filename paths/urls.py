@@ -50,6 +50,11 @@ urlpatterns = [
         views.note_update,
         name="note-update",
     ),
+    path(
+        "paths/<token:token>/checkpoints/<slug:technology>/",
+        views.checkpoints_update,
+        name="checkpoints-update",
+    ),
     path("api/catalog", api.catalog, name="api-catalog"),
     path("api/plan", api.plan, name="api-plan"),
     path("api/openapi.json", openapi.openapi_view, name="api-openapi"),

@@ -39,6 +39,7 @@ from paths.replanning import replan_preview
 from paths.schedule import finish_date
 from paths.services import (
     NoteConflict,
+    checkpoints_set,
     note_set,
     path_add_goal,
     path_create,
@@ -57,6 +58,7 @@ from paths.snapshots import (
     progress_summary,
     read_snapshot,
     step_view,
+    where_now,
 )
 
 QUESTION_TEMPLATE = "paths/question.html"
@@ -73,6 +75,7 @@ def _path_urls(path: LearningPath) -> dict[str, str]:
         "technology_url": _url_prefix("catalog:technology-detail"),
         "progress_url": _url_prefix("paths:progress-update", path.token),
         "note_url": _url_prefix("paths:note-update", path.token),
+        "checkpoints_url": _url_prefix("paths:checkpoints-update", path.token),
     }
 
 
@@ -163,9 +166,10 @@ def _owner_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _status_context(snapshot: Snapshot, statuses: dict[str, str]) -> dict:
-    """The path's totals, progress and estimated finish (reckoned from today)."""
+    """The path's totals, progress, where the learner is and estimated finish (from today)."""
     return {
         "summary": progress_summary(snapshot, statuses),
+        "now": where_now(snapshot, statuses),
         "finish": finish_date(snapshot, statuses, today=timezone.localdate()),
     }
 
@@ -196,6 +200,7 @@ def _path_page_context(
     path: LearningPath,
     statuses: dict[str, str],
     notes: dict[str, tuple[str, int]],
+    ticks: dict[str, frozenset[str]],
     *,
     owner: bool,
     catalog_version: int,
@@ -210,7 +215,7 @@ def _path_page_context(
         "path": path,
         "snapshot": snapshot,
         "owner": owner,
-        "outline": path_outline(snapshot, statuses, notes),
+        "outline": path_outline(snapshot, statuses, notes, ticks),
         "purpose": path_purpose(
             snapshot, lambda: answers_summary(get_catalog_bundle(), path.answers)
         ),
@@ -234,7 +239,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if header is None:
         raise Http404("No such path.")
     owner = is_owner(request, header)
-    statuses, notes = learner_marks(header.learner_id, notes=owner)
+    statuses, notes, ticks = learner_marks(header.learner_id, notes=owner)
     version, changed_at = header.catalog_now
     today = timezone.localdate()
 
@@ -245,7 +250,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         if path is None:  # deleted since the header was read
             raise Http404("No such path.")
         return _path_page_context(
-            request, path, statuses, notes, owner=owner, catalog_version=version
+            request, path, statuses, notes, ticks, owner=owner, catalog_version=version
         )
 
     # One copy per path and variant (the owner's carries their CSRF token), rendered again
@@ -258,6 +263,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         state=page_state(
             statuses,
             notes,
+            sorted((slug, sorted(ticked)) for slug, ticked in ticks.items()),  # repr-stable
             header.name,
             header.updated,
             version,
@@ -296,10 +302,45 @@ def progress_update(request: HtmxHttpRequest, path: LearningPath, technology: st
             "owner": True,
             "view": step_view(snapshot, technology, statuses),
             "focus_status": status,
+            "roadmap": roadmap(snapshot, statuses),
             **_status_context(snapshot, statuses),
             **_path_urls(path),
         },
     )
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@_owner_only
+def checkpoints_update(
+    request: HtmxHttpRequest, path: LearningPath, technology: str
+) -> HttpResponse:
+    """Tick a step's checkpoints: the form posts the indexes of every ticked one (none ticked
+    is an empty set). With htmx, the answer is the form again with its count; without, a
+    redirect back to the step."""
+    view = step_view(path.snapshot, technology, {})
+    if view is None or not view.checkpoints:
+        raise Http404("This path has no such step, or the step has no checkpoints.")
+    texts = [text for _, text, _ in view.checkpoints]
+    try:
+        indexes = {int(value) for value in request.POST.getlist("checkpoint")}
+    except ValueError:
+        indexes = {-1}
+    if not indexes <= set(range(len(texts))):
+        return HttpResponseBadRequest(
+            "Tick only this step's checkpoints.", content_type="text/plain; charset=utf-8"
+        )
+    ticked = checkpoints_set(
+        learner_id=path.learner_id,
+        technology_slug=technology,
+        checkpoints=texts,
+        ticked=[texts[index] for index in sorted(indexes)],
+    )
+    if not is_swap(request):
+        return redirect(f"{path.get_absolute_url()}#step-{technology}")
+    view = step_view(path.snapshot, technology, {}, ticks={technology: ticked})
+    context = {"path": path, "owner": True, "view": view, "saved": True, **_path_urls(path)}
+    return render(request, f"{PATH_TEMPLATE}#step-checkpoints", context)
 
 
 @never_cache
@@ -442,9 +483,9 @@ def _reshape_refused(
     }
     if is_swap(request):
         return render(request, f"{PATH_TEMPLATE}#reshape", context)
-    statuses, notes = learner_marks(path.learner_id, notes=True)
+    statuses, notes, ticks = learner_marks(path.learner_id, notes=True)
     page = _path_page_context(
-        request, path, statuses, notes, owner=True, catalog_version=current_version()[0]
+        request, path, statuses, notes, ticks, owner=True, catalog_version=current_version()[0]
     )
     return render(request, PATH_TEMPLATE, {**page, **context}, status=400)
 
@@ -521,7 +562,7 @@ def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
     also holds their notes (a reader's never does)."""
     path = get_object_or_404(LearningPath.objects.select_related("learner"), token=token)
     owner = is_owner(request, path)
-    statuses, notes = learner_marks(path.learner_id, notes=owner)
+    statuses, notes, ticks = learner_marks(path.learner_id, notes=owner)
     text = path_markdown(
         snapshot=path.snapshot,
         statuses=statuses,
@@ -529,6 +570,7 @@ def path_markdown_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
         today=timezone.localdate(),
         name=path.name,
         notes={slug: text for slug, (text, _) in notes.items()},
+        ticked=ticks if owner else {},
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="learning-path-{token[:8]}.md"'

@@ -15,6 +15,7 @@ def make_technology(slug: str, **overrides: object) -> dict:
         "categories": ["alpha"],
         "summary": f"Summary of {slug}.",
         "highlights": [],
+        "aliases": [],
         "checkpoints": [f"Use {slug} in a small program."],
         "effort_hours": 10,
         "prerequisites": [],

@@ -178,3 +178,218 @@ def test_search_results_are_capped_with_a_note(client, load_document):
     html = client.get("/search/?q=technology").content.decode()
     assert len(names_in(html)) == 100
     assert "These are the best 100 of 300 matches." in html
+
+
+# ------------------------------------------------------------------------------ forgiving
+
+
+def forgiving_entries():
+    return [
+        entry("orchestrator", "Container Orchestrator", "Runs containers.", position=0),
+        entry("cloudmock", "Cloud Double", "Fakes a cloud in unit tests.", position=1),
+        entry("webkit", "Webkit", "Pages and an admin.", position=2),
+        entry(
+            "timer",
+            "Timer Daemon",
+            "Starts commands at set times, so scripts run on a schedule.",
+            position=3,
+        ),
+        entry("pager", "Pager", "Splits long lists.", position=4),
+    ]
+
+
+def index_of(entries):
+    from catalog.search import SearchIndex
+
+    return SearchIndex(entries=tuple(entries))
+
+
+def test_aliases_are_searched_like_names():
+    entries = forgiving_entries()
+    entries[0] = SearchEntry.build(
+        slug="orchestrator",
+        name="Container Orchestrator",
+        summary="Runs containers.",
+        highlights=(),
+        position=0,
+        aliases=["K8s", "kube"],
+    )
+    entries[1] = SearchEntry.build(
+        slug="cloudmock",
+        name="Cloud Double",
+        summary="Fakes a cloud in unit tests.",
+        highlights=(),
+        position=1,
+        aliases=["mock"],
+    )
+    assert rank(entries, "k8s") == ["orchestrator"]
+    assert rank(entries, "KUBE") == ["orchestrator"]
+    assert rank(entries, "mock") == ["cloudmock"]
+    assert rank(entries, "mo")[0] == "cloudmock"  # a prefix of an alias
+
+
+def test_an_alias_ranks_above_a_summary_mention():
+    entries = [
+        entry("text", "Mentions", "Works like a mock of anything.", position=0),
+        SearchEntry.build(
+            slug="fake", name="Fake", summary="", highlights=(), position=1, aliases=["mock"]
+        ),
+    ]
+    assert rank(entries, "mock") == ["fake", "text"]
+
+
+def test_word_endings_are_forgiven_in_summaries():
+    assert rank(forgiving_entries(), "scheduled scripts") == ["timer"]
+    assert rank(forgiving_entries(), "schedules") == ["timer"]
+
+
+def test_category_names_are_searched():
+    entries = [
+        SearchEntry.build(
+            slug="cron",
+            name="Cron",
+            summary="",
+            highlights=(),
+            position=0,
+            categories=["Backend scripts"],
+        ),
+        entry("other", "Other", "Nothing here.", position=1),
+    ]
+    assert rank(entries, "backend scripts") == ["cron"]
+
+
+def test_a_typo_is_corrected_to_the_nearest_name_and_said():
+    index = index_of(forgiving_entries())
+    result = index.search("webkti")  # two letters swapped
+    assert result.slugs == ["webkit"]
+    assert (result.corrected, result.named) == ("webkit", "webkit")
+
+
+def test_a_correction_to_a_search_that_names_no_technology():
+    result = index_of(forgiving_entries()).search("contaner")
+    assert result.slugs == ["orchestrator"]
+    assert (result.corrected, result.named) == ("container", "")
+
+
+def test_what_matches_as_typed_is_never_corrected():
+    result = index_of(forgiving_entries()).search("pager")
+    assert (result.slugs, result.corrected) == (["pager"], "")
+
+
+def test_no_correction_when_nothing_is_near():
+    for query in ("zzzzzz", "qx", "12345", "web zzzzzz"):
+        result = index_of(forgiving_entries()).search(query)
+        assert (result.slugs, result.corrected) == ([], ""), query
+
+
+@given(st.text(max_size=300))
+def test_search_accepts_any_text(query):
+    result = index_of(forgiving_entries()).search(query)
+    assert len(result.slugs) == len(set(result.slugs))
+
+
+def forgiving_document():
+    document = make_document()
+    document["categories"][1]["name"] = "Backend scripts"
+    document["technologies"] += [
+        make_technology(
+            "orchestrator",
+            name="Container Orchestrator",
+            summary="Keeps many containers running.",
+            aliases=["k8s"],
+        ),
+        make_technology(
+            "timer",
+            name="Timer Daemon",
+            categories=["beta"],
+            summary="Starts commands at set times, so a job runs on a schedule.",
+        ),
+        make_technology("djungo", name="Djungo", summary="A web framework with an admin."),
+    ]
+    return document
+
+
+@needs_db
+def test_the_page_offers_did_you_mean_with_a_link_to_the_technology(client, load_document):
+    load_document(forgiving_document())
+    html = client.get("/search/", {"q": "djnugo"}).content.decode()
+    assert 'Did you mean <a href="/technologies/djungo/">Djungo</a>?' in html
+    assert "No technology matches “djnugo”; 1 technology matches “djungo”." in html
+    assert names_in(html) == ["Djungo"]
+
+
+@needs_db
+def test_did_you_mean_links_to_the_corrected_search_when_it_names_no_technology(
+    client, load_document
+):
+    load_document(forgiving_document())
+    html = client.get("/search/", {"q": "contaner", "level": "beginner"}).content.decode()
+    assert 'Did you mean <a href="/search/?q=container&amp;level=beginner">container</a>?' in html
+    assert names_in(html) == ["Container Orchestrator"]
+
+
+@needs_db
+def test_aliases_categories_and_word_endings_find_technologies_on_the_page(client, load_document):
+    load_document(forgiving_document())
+    assert names_in(client.get("/search/", {"q": "k8s"}).content.decode()) == [
+        "Container Orchestrator"
+    ]
+    assert names_in(client.get("/search/", {"q": "scheduled scripts"}).content.decode()) == [
+        "Timer Daemon"
+    ]
+    html = client.get("/search/", {"q": "k8s"}, HTTP_HX_REQUEST="true").content.decode()
+    assert names_in(html) == ["Container Orchestrator"] and "<html" not in html
+    html = client.get("/catalog/", {"q": "djnugo"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Did you mean" in html and names_in(html) == ["Djungo"]
+
+
+@needs_db
+def test_the_technology_page_lists_its_aliases(client, load_document):
+    load_document(forgiving_document())
+    html = client.get("/technologies/orchestrator/").content.decode()
+    assert "Also known as k8s" in html
+
+
+QUERIES = ["k8s", "djnugo", "contaner", "scheduled scripts", "framework", "web admin", "zzzz"]
+
+
+@needs_db
+def test_searches_run_one_query_whatever_they_find(
+    client, load_document, django_assert_num_queries
+):
+    load_document(forgiving_document())
+    client.get("/search/?q=warm")
+    for query in QUERIES:
+        with django_assert_num_queries(1):
+            client.get("/search/", {"q": query}, HTTP_HX_REQUEST="true")
+
+
+@needs_db
+def test_results_are_the_same_on_every_database(client, load_document):
+    """Run on SQLite and with DATABASE_URL on PostgreSQL: the pinned answers hold on both."""
+    load_document(forgiving_document())
+    expected = {
+        "k8s": ["Container Orchestrator"],
+        "djnugo": ["Djungo"],
+        "contaner": ["Container Orchestrator"],
+        "scheduled scripts": ["Timer Daemon"],
+        "framework": ["Web Framework", "Micro Framework", "Djungo"],
+        "zzzz": [],
+    }
+    for query, names in expected.items():
+        assert names_in(client.get("/search/", {"q": query}).content.decode()) == names, query
+
+
+def test_a_term_in_more_fields_ranks_higher():
+    entries = [
+        entry("dates", "Dates", "Jobs run on schedules, so scripts need dates.", position=0),
+        SearchEntry.build(
+            slug="timer",
+            name="Timer",
+            summary="Runs scripts on a schedule.",
+            highlights=(),
+            position=1,
+            categories=["Backend scripts"],
+        ),
+    ]
+    assert rank(entries, "scheduled scripts") == ["timer", "dates"]

@@ -143,6 +143,7 @@ def make_document() -> dict:
                 "categories": ["web-app"],
                 "summary": "Variables, functions and modules.",
                 "highlights": [],
+                "aliases": [],
                 "checkpoints": [],
                 "effort_hours": 40,
                 "prerequisites": [],
@@ -158,6 +159,7 @@ def make_document() -> dict:
                 "categories": ["web-app"],
                 "summary": "A web framework.\nBatteries included.",
                 "highlights": ["Admin views"],
+                "aliases": [],
                 "checkpoints": ["Build a model and edit it in the admin."],
                 "effort_hours": 40,
                 "prerequisites": [{"technology": "python-basics", "why": ""}],
@@ -1062,6 +1064,11 @@ def documents(draw: st.DrawFn) -> dict:
                 ),
                 "summary": draw(texts(80)),
                 "highlights": draw(st.lists(texts(), max_size=2)),
+                # Each starts with its own word ("aka2x0"), so no two aliases ever clash.
+                "aliases": [
+                    f"aka{index}x{number} {draw(texts(8))}"
+                    for number in range(draw(st.integers(0, 2)))
+                ],
                 "checkpoints": draw(st.lists(texts(), max_size=2)),
                 "effort_hours": draw(st.integers(1, 1000)),
                 "prerequisites": [
@@ -1468,3 +1475,68 @@ def test_a_tab_that_safe_load_refuses_is_refused_whichever_parser_is_available()
     with pytest.raises(CatalogInvalid) as caught:
         parse_catalog(source, filename="tabs.yaml")
     assert caught.value.errors[0].line is not None
+
+
+# --- aliases: other names a learner may search for ---------------------------------------------
+
+
+def test_aliases_are_read_kept_in_order_and_written_back_in_flow_style():
+    source = replaced(
+        "    highlights: [Admin views]\n",
+        "    highlights: [Admin views]\n    aliases: [dj, 'django: the framework']\n",
+    )
+    document = parse_catalog(source)
+    assert document.technologies[1].aliases == ("dj", "django: the framework")
+    assert document.technologies[0].aliases == ()
+    text = dump_catalog(document)
+    assert "    highlights: [Admin views]\n" not in text  # highlights stay a block list
+    assert "    aliases: [dj, 'django: the framework']\n    checkpoints:\n" in text
+    assert parse_catalog(text) == document
+    assert "aliases" not in dump_catalog(make_document())  # none: the key is left out
+
+
+@pytest.mark.parametrize(
+    ("aliases", "place", "message"),
+    [
+        ("[dj, DJ]", "technologies[1].aliases[1]", "alias 'DJ' is listed twice"),
+        ("[Django]", "technologies[1].aliases[0]", "alias 'Django' is this technology's own name"),
+        (
+            "[python basics]",
+            "technologies[1].aliases[0]",
+            "alias 'python basics' is already the name of technologies[0] on line 7",
+        ),
+        (
+            "[Python-Basics]",
+            "technologies[1].aliases[0]",
+            "alias 'Python-Basics' is already the name of technologies[0] on line 7",
+        ),
+        ("['!!!']", "technologies[1].aliases[0]", "has no letter or digit, so no search finds it"),
+        ("dj", "technologies[1].aliases", "must be a list"),
+        ("[[dj]]", "technologies[1].aliases[0]", ""),
+        ("['']", "technologies[1].aliases[0]", ""),
+    ],
+)
+def test_an_alias_that_would_mislead_a_search_is_refused(aliases, place, message):
+    error = only_error(
+        replaced(
+            "    highlights: [Admin views]\n",
+            f"    highlights: [Admin views]\n    aliases: {aliases}\n",
+        )
+    )
+    assert error.place == place
+    assert message in error.message
+
+
+def test_two_technologies_cannot_share_an_alias():
+    source = replaced(
+        "    effort_hours: 40\n  - slug: django",
+        "    aliases: [py]\n    effort_hours: 40\n  - slug: django",
+    )
+    source = replaced(
+        "    highlights: [Admin views]\n",
+        "    highlights: [Admin views]\n    aliases: [Py]\n",
+        source,
+    )
+    error = only_error(source)
+    assert error.place == "technologies[1].aliases[0]"
+    assert error.message.startswith("alias 'Py' is already the alias of technologies[0] on line")

@@ -7,7 +7,7 @@ import pytest
 
 from catalog.versioning import current_version
 from paths.models import LearningPath, learner_marks
-from paths.services import learner_create, note_set, progress_set
+from paths.services import checkpoints_set, learner_create, note_set, progress_set
 from tests.factories import make_document, make_path
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,16 @@ def test_marks_hold_one_learners_statuses_and_notes(load_document, django_assert
     note_set(learner_id=learner.pk, technology_slug="c", text="Only a note.", expected_version=0)
     progress_set(learner_id=other.pk, technology_slug="a", status="skipped")
     note_set(learner_id=other.pk, technology_slug="b", text="Theirs.", expected_version=0)
+    checkpoints_set(
+        learner_id=learner.pk, technology_slug="d", checkpoints=["x", "y"], ticked=["y"]
+    )
+    checkpoints_set(learner_id=other.pk, technology_slug="a", checkpoints=["x"], ticked=["x"])
     with django_assert_num_queries(1):
-        statuses, notes = learner_marks(learner.pk, notes=True)
+        statuses, notes, ticks = learner_marks(learner.pk, notes=True)
     assert statuses == {"a": "done", "b": "doing"}
     assert notes == {"a": ("Mine.", 1), "c": ("Only a note.", 1)}
-    assert learner_marks(learner.pk, notes=False) == ({"a": "done", "b": "doing"}, {})
-    assert learner_marks(learner_create().pk, notes=True) == ({}, {})
+    assert ticks == {"d": frozenset({"y"})}
+    with django_assert_num_queries(1):
+        marks = learner_marks(learner.pk, notes=False)
+    assert marks == ({"a": "done", "b": "doing"}, {}, {"d": frozenset({"y"})})
+    assert learner_marks(learner_create().pk, notes=True) == ({}, {}, {})

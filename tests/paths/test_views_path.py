@@ -14,7 +14,14 @@ from django.utils import timezone
 from catalog.generator import generate_document
 from paths.models import LearningPath, Progress
 from paths.schedule import step_days
-from paths.services import learner_create, note_set, path_create, path_rename, progress_set
+from paths.services import (
+    checkpoints_set,
+    learner_create,
+    note_set,
+    path_create,
+    path_rename,
+    progress_set,
+)
 from tests.factories import (
     CHAIN_ANSWERS,
     act_as,
@@ -385,7 +392,8 @@ def test_unknown_tokens_are_404(client, small_catalog, token):
 def test_the_diagram_is_accessible_svg_without_style_attributes(client, owner):
     html = body(client.get(owner.get_absolute_url()))
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert 'role="img"' in svg and 'aria-labelledby="roadmap-title roadmap-desc"' in svg
+    assert 'role="group"' in svg and 'aria-labelledby="roadmap-title"' in svg
+    assert 'aria-describedby="roadmap-desc"' in svg
     assert '<title id="roadmap-title">' in svg and '<desc id="roadmap-desc">' in svg
     assert "Web Framework (after Web Protocol)" in svg
     assert svg.count('class="node node-todo') == 3
@@ -457,6 +465,12 @@ def test_query_budget(client, load_document, django_assert_max_num_queries, size
     for slug in steps[:3]:
         progress_set(learner_id=learner.pk, technology_slug=slug, status="done")
         note_set(learner_id=learner.pk, technology_slug=slug, text="A note.", expected_version=0)
+        checkpoints_set(
+            learner_id=learner.pk,
+            technology_slug=slug,
+            checkpoints=["A checkpoint."],
+            ticked=["A checkpoint."],
+        )
     # Session, the path's owner and state with the catalog version, statuses with notes; the
     # first visit also loads the snapshot to render the page, later ones are served cached.
     with django_assert_max_num_queries(4):
@@ -496,3 +510,92 @@ def test_query_budget_of_a_logged_in_owner(
         assert "Rename" in body(client.get(path.get_absolute_url()))
     with django_assert_max_num_queries(4):
         assert "Rename" in body(client.get(path.get_absolute_url()))
+
+
+def roadmap_nodes(html: str) -> list[tuple[str, str, str]]:
+    """(status class, link, accessible name) of each node of the roadmap picture."""
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    return re.findall(r'<a class="node node-(\w+)[^"]*" href="([^"]+)" aria-label="([^"]+)"', svg)
+
+
+def test_each_roadmap_node_links_to_its_step_with_its_status_in_words(client, owner):
+    progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
+    progress_set(learner_id=owner.learner_id, technology_slug="webfw", status="doing")
+    html = body(Client().get(owner.get_absolute_url()))  # a reader sees the owner's
+    assert roadmap_nodes(html) == [
+        ("done", "#step-web", "1. Web Protocol: Done"),
+        ("doing", "#step-webfw", "2. Web Framework (a goal): Doing"),
+        ("todo", "#step-scripting", "3. Scripting Kit (a goal): To do"),
+    ]
+    for slug in ("web", "scripting", "webfw"):
+        assert f'id="step-{slug}"' in html  # every anchor lands on its step
+    narrow = re.search(r'<ol class="roadmap-list">(.*?)</ol>', html, re.S).group(1)
+    assert re.findall(r'<li class="status-(\w+)[^"]*"><a href="(#step-[a-z]+)">', narrow) == [
+        ("done", "#step-web"),
+        ("doing", "#step-webfw"),
+        ("todo", "#step-scripting"),
+    ]
+    assert '<span class="roadmap-status">Done</span>' in narrow
+
+
+def test_a_status_change_with_htmx_brings_the_roadmap_along(client, owner):
+    response = client.post(progress_url(owner, "scripting"), {"status": "skipped"}, **HTMX)
+    html = body(response)
+    assert (
+        '<figure id="roadmap" class="roadmap" aria-labelledby="roadmap-caption" hx-swap-oob="true">'
+    ) in html
+    assert ("skipped", "#step-scripting", "3. Scripting Kit (a goal): Skipped") in roadmap_nodes(
+        html
+    )
+
+
+def where_you_are(html: str) -> str:
+    start = html.index('<section id="path-now"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_page_leads_with_where_the_learner_is(client, owner):
+    html = body(client.get(owner.get_absolute_url()))
+    assert html.index('id="path-now"') < html.index('id="roadmap"') < html.index("steps-heading")
+    panel = where_you_are(html)
+    assert '<a href="#step-web">1. Web Protocol</a> <span class="unit">· To do</span>' in panel
+    assert '<a href="#step-webfw">2. Web Framework</a>' in panel
+    assert "<dd>45 hours</dd>" in panel
+    assert 'href="#share-heading">Share or export</a>' in panel
+    assert (
+        f'href="/paths/{owner.token}.md"' in panel and f'href="/paths/{owner.token}.ics"' in panel
+    )
+
+    progress_set(learner_id=owner.learner_id, technology_slug="web", status="done")
+    progress_set(learner_id=owner.learner_id, technology_slug="scripting", status="doing")
+    panel = where_you_are(body(Client().get(owner.get_absolute_url())))  # readers see it too
+    assert (
+        '<a href="#step-scripting">3. Scripting Kit</a> <span class="unit">· Doing</span>' in panel
+    )
+    assert '<a href="#step-webfw">2. Web Framework</a>' in panel  # still to do, before it
+    assert "<dd>35 hours</dd>" in panel
+
+
+def test_where_you_are_follows_a_status_change_with_htmx(client, owner):
+    html = body(client.post(progress_url(owner, "web"), {"status": "done"}, **HTMX))
+    panel = where_you_are(html)
+    assert 'hx-swap-oob="true"' in panel
+    assert '<a href="#step-webfw">2. Web Framework</a> <span class="unit">· To do</span>' in panel
+    for slug in ("scripting", "webfw"):
+        client.post(progress_url(owner, slug), {"status": "done"})
+    panel = where_you_are(body(client.get(owner.get_absolute_url())))
+    assert "Every step is done or skipped." in panel
+
+
+def test_the_owner_s_markdown_ticks_their_checkpoints_and_a_reader_s_never(client, owner):
+    checkpoint = "Use webfw in a small program."  # make_document()'s checkpoint of webfw
+    checkpoints_set(
+        learner_id=owner.learner_id,
+        technology_slug="webfw",
+        checkpoints=[checkpoint],
+        ticked=[checkpoint],
+    )
+    mine = body(client.get(f"/paths/{owner.token}.md"))
+    assert f"    - [x] {checkpoint}" in mine
+    theirs = body(Client().get(f"/paths/{owner.token}.md"))
+    assert f"    - [ ] {checkpoint}" in theirs and "[x] Use webfw" not in theirs
