@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from catalog.document import CatalogDocument
+from catalog import graph
+from catalog.document import CatalogDocument, as_document
 
 
 @dataclass(frozen=True)
@@ -28,59 +29,55 @@ KINDS = {
 }
 
 
-def lint(document: object) -> list[Finding]:
-    if hasattr(document, "model_dump"):
-        document = document.model_dump(mode="json")
-    technologies = document["technologies"]
-    name = {t["slug"]: t["name"] for t in technologies}
-    requires = {t["slug"]: [p["technology"] for p in t["prerequisites"]] for t in technologies}
+def lint(document: CatalogDocument | dict) -> list[Finding]:
+    """What a curator should look at, in their words (a plain mapping is read as the document)."""
+    document = as_document(document)
+    technologies = document.technologies
+    name = {technology.slug: technology.name for technology in technologies}
+    requires = {t.slug: [p.technology for p in t.prerequisites] for t in technologies}
     recommended = {
-        r["technology"]
-        for q in document["questions"]
-        for c in q["choices"]
-        for r in c["recommends"]
-        if r["weight"] > 0
+        recommendation.technology
+        for question in document.questions
+        for choice in question.choices
+        for recommendation in choice.recommends
+        if recommendation.weight > 0 and recommendation.technology in requires
     }
-    reachable: set[str] = set()
-    stack = [slug for slug in recommended if slug in requires]
-    while stack:
-        slug = stack.pop()
-        if slug not in reachable:
-            reachable.add(slug)
-            stack += requires.get(slug, [])
+    reachable = set(recommended)
+    for slug in recommended:
+        reachable.update(graph.ancestors(requires, slug))
     findings = [
         Finding(
             "unreachable",
-            f"{t['name']} ({t['slug']}): no choice recommends it, and it is no prerequisite of "
+            f"{t.name} ({t.slug}): no choice recommends it, and it is no prerequisite of "
             "anything a choice recommends",
         )
         for t in technologies
-        if t["slug"] not in reachable
+        if t.slug not in reachable
     ]
     findings += [
-        Finding("no-resources", f"{t['name']} ({t['slug']}) has no resources")
+        Finding("no-resources", f"{t.name} ({t.slug}) has no resources")
         for t in technologies
-        if not t["resources"]
+        if not t.resources
     ]
     findings += [
-        Finding("no-checkpoints", f"{t['name']} ({t['slug']}) has no checkpoints")
+        Finding("no-checkpoints", f"{t.name} ({t.slug}) has no checkpoints")
         for t in technologies
-        if not t["checkpoints"]
+        if not t.checkpoints
     ]
-    for question in document["questions"]:
-        if not any(choice["recommends"] for choice in question["choices"]):
+    for question in document.questions:
+        if not any(choice.recommends for choice in question.choices):
             findings.append(
                 Finding(
                     "recommends-nothing",
-                    f'"{question["prompt"]}" ({question["slug"]}): none of its choices '
+                    f'"{question.prompt}" ({question.slug}): none of its choices '
                     "recommends anything",
                 )
             )
         sets = {
-            c["slug"]: {(r["technology"], r["weight"] > 0) for r in c["recommends"]}
-            for c in question["choices"]
+            choice.slug: {(r.technology, r.weight > 0) for r in choice.recommends}
+            for choice in question.choices
         }
-        labels = {c["slug"]: c["label"] for c in question["choices"]}
+        labels = {choice.slug: choice.label for choice in question.choices}
         for slug, mine in sets.items():
             if not mine:
                 continue
@@ -94,7 +91,7 @@ def lint(document: object) -> list[Finding]:
                 findings.append(
                     Finding(
                         "redundant",
-                        f'"{labels[slug]}" ({question["slug"]}/{slug}) recommends only what '
+                        f'"{labels[slug]}" ({question.slug}/{slug}) recommends only what '
                         f'"{labels[other]}" ({other}) already does: {what}',
                     )
                 )
