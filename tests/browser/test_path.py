@@ -263,7 +263,7 @@ def test_the_owner_s_markdown_download_has_their_note_a_reader_s_not(
     card.get_by_role("textbox").fill("Read chapter 4 twice.")
     card.get_by_role("button", name="Save note").click()
     card.get_by_text("Note saved.").wait_for()
-    href = page.get_by_role("link", name="Markdown").get_attribute("href")
+    href = page.get_by_role("link", name="Markdown", exact=True).get_attribute("href")
     mine = page.request.get(live_server.url + href).text()  # with the owner's cookies
     assert "  - Your note (private):\n    > Read chapter 4 twice.\n" in mine
     reader = browser.new_context()
