@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -86,3 +87,20 @@ def axe_violations(page) -> list[str]:
         f"{[node['target'] for node in violation['nodes']][:3]})"
         for violation in results.response["violations"]
     ]
+
+
+def answer_small_questionnaire(page, *, hours: str | None = None) -> None:
+    """From the first screen of the small catalog's questionnaire (tests/factories.py), answer
+    "A website" and "Large", keep what it offers as known, and land on the saved path."""
+    page.get_by_label("A website").check()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/advisor/q/size/")
+    page.get_by_label("Large").check()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/advisor/known/")
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/advisor/hours/")
+    if hours is not None:
+        page.get_by_label("Hours per week").fill(hours)
+    page.get_by_role("button", name="Show my path").click()
+    page.wait_for_url(re.compile(r"/paths/[A-Za-z0-9_-]{32}/$"))

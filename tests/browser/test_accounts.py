@@ -3,11 +3,9 @@ every path, tick and note on a second browser after logging in; logging out ends
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import answer_small_questionnaire, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,17 +22,7 @@ def assert_accessible(page) -> None:
 def plan_a_path(page, live_server) -> None:
     """Answer the small catalog's questionnaire as a guest and land on the saved path."""
     page.goto(live_server.url + "/advisor/")
-    page.get_by_label("A website").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/q/size/")
-    page.get_by_label("Large").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/known/")
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/hours/")
-    page.get_by_label("Hours per week").fill("4")
-    page.get_by_role("button", name="Show my path").click()
-    page.wait_for_url(re.compile(r"/paths/[A-Za-z0-9_-]+/$"))
+    answer_small_questionnaire(page, hours="4")
 
 
 def test_signing_up_mid_way_loses_nothing(live_server, browser, page, page_problems, small_catalog):

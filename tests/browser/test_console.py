@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import answer_small_questionnaire
 from tests.browser.test_csp import SETTLE, as_owner, saved_path  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,16 +89,7 @@ def test_questionnaire_screens_back_and_forth_log_nothing(
         page.get_by_label("A website").uncheck()
         page.evaluate(SETTLE)
     assert page.evaluate("window.__sameDocument") is True
-    page.get_by_label("A website").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/q/size/")
-    page.get_by_label("Large").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/known/")
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/hours/")
-    page.get_by_role("button", name="Show my path").click()
-    page.wait_for_url(re.compile(r"/paths/[A-Za-z0-9_-]{32}/$"))
+    answer_small_questionnaire(page)
     page.evaluate(SETTLE)
     assert page_problems() == []
 

@@ -15,6 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from paths.services import learner_create, note_set, progress_set
+from tests.browser.conftest import answer_small_questionnaire
 from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,16 +120,7 @@ def test_htmx_interactions_stay_within_the_policy(live_server, page, page_proble
     seen["live search"] = page_problems()
 
     page.goto(live_server.url + "/advisor/")
-    page.get_by_label("A website").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/q/size/")
-    page.get_by_label("Large").check()
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/known/")
-    page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/advisor/hours/")
-    page.get_by_role("button", name="Show my path").click()
-    page.wait_for_url(re.compile(r"/paths/[A-Za-z0-9_-]{32}/$"))
+    answer_small_questionnaire(page)
     page.evaluate(SETTLE)
     seen["questionnaire"] = page_problems()
 
