@@ -157,13 +157,17 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        # A kept connection is checked (one `SELECT 1`) before each request's first query, so
-        # a database restart costs no failed request; DJANGO_CONN_HEALTH_CHECKS=0 saves that
-        # round trip and lets the first request per worker after a restart answer 503.
+        # A kept connection is checked before each request's first query, so a database
+        # restart costs no failed request (on PostgreSQL from its socket, with a `SELECT 1`
+        # only when something arrived on it); DJANGO_CONN_HEALTH_CHECKS=0 turns the check off
+        # and lets the first request per worker after a restart answer 503.
         conn_health_checks=os.environ.get("DJANGO_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with the per-request health check answered from the socket when it can
+    # be (advisor/postgresql/base.py): no `SELECT 1` round trip on a healthy connection.
+    DATABASES["default"]["ENGINE"] = "advisor.postgresql"
     # Server-side parameter binding: psycopg prepares a statement run five times on a
     # connection, so the queries every page repeats skip parsing and planning (a third off
     # each round trip). Not for PgBouncer in transaction mode: DJANGO_DB_SERVER_SIDE_BINDING=0.

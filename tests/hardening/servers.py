@@ -177,11 +177,12 @@ class Browser:
 class TcpProxy:
     """A loopback TCP proxy in front of a database. `stop()` closes the listener and every
     connection through it (as a database that goes away would); `start()` serves again on the
-    same port."""
+    same port. `forwarded` counts the bytes it has passed on, both ways."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         self.port = free_port()
+        self.forwarded = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -234,6 +235,7 @@ class TcpProxy:
                             other.setblocking(True)
                             other.sendall(data)
                             other.setblocking(False)
+                            self.forwarded += len(data)
                             continue
                         except OSError:
                             pass
