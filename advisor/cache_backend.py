@@ -131,7 +131,12 @@ class ResilientRedisCache(RedisCache):
         return self._call(default, super().get, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(None, super().set, key, value, timeout, version)
+        """Django's `set`, saying whether Redis took the value (False while it is down)."""
+        return self._call(False, self._set, key, value, timeout, version)
+
+    def _set(self, key, value, timeout, version) -> bool:
+        super().set(key, value, timeout, version)
+        return True
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(False, super().touch, key, timeout, version)

@@ -2,29 +2,39 @@
 
 A page is stored under a key that says what it is and for whom — everyone (signed in or not:
 the header's account links differ), or one path's owner in one browser — together with the
-state it was rendered from (catalog version, progress, release…). A request whose page is in
-the cache with the current state gets the stored bytes as they are; any other renders the page
-and replaces the copy, so the cache holds one copy per page and variant however often its
-state changes. Nothing is spliced into a stored page: a page for everyone carries no CSRF token
-(it has no form that posts), and an owner's page carries that owner's own, its secret being
-part of the state.
+state it was rendered from (catalog version, progress, release…). A request whose page is
+stored with the current state gets the stored bytes as they are; any other renders the page
+and replaces the copy, so there is one copy per page and variant however often its state
+changes. Nothing is spliced into a stored page: a page for everyone carries no CSRF token (it
+has no form that posts), and an owner's page carries that owner's own, its secret being part
+of the state.
+
+Copies are kept in two places, checked against the same state: in the process (a bounded
+store of bytes, so a page served from it costs no round trip and no unpickling), and, when the
+default cache is shared (Redis), there too, so each app server renders a page once per state
+between them, not once each. A copy the shared cache could not take (Redis down) is offered
+to it again on a later request, once it is back.
 
 The same key and state make the ETag, so a browser's copy that is current gets a 304. In
 development (`DEBUG`) nothing is stored, so every template edit shows at once; a page with a
 pending flash message is rendered afresh too, so the message shows once. The cache's failure
-behaviour is the cache backend's (advisor/cache_backend.py): while Redis is down every page is
-simply rendered.
+behaviour is the cache backend's (advisor/cache_backend.py): while Redis is down pages are
+served from the process's copies or rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -34,6 +44,68 @@ from django.utils.http import parse_etags
 # escaped, so `>` and `<` here are always markup; no template of ours uses <pre>.
 _INDENTATION = re.compile(rb">\s*\n\s*<")
 TIMEOUT = 3600
+# The process's copies: at most this many bytes of pages, the least recently served dropped first.
+LOCAL_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    state: str
+    content_type: str
+    content: bytes
+    shared: bool  # whether the shared cache holds it too
+
+
+class _LocalCopies:
+    """The process's copies, by key, bounded in bytes (least recently served dropped first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._copies: OrderedDict[str, _Copy] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # the development and test servers are threaded
+
+    def get(self, key: str) -> _Copy | None:
+        with self._lock:
+            copy = self._copies.get(key)
+            if copy is not None:
+                self._copies.move_to_end(key)
+            return copy
+
+    def put(self, key: str, copy: _Copy) -> None:
+        with self._lock:
+            old = self._copies.pop(key, None)
+            if old is not None:
+                self._size -= len(old.content)
+            if len(copy.content) > self.limit:
+                return
+            self._copies[key] = copy
+            self._size += len(copy.content)
+            while self._size > self.limit:
+                _, dropped = self._copies.popitem(last=False)
+                self._size -= len(dropped.content)
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return list(self._copies)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._copies.clear()
+            self._size = 0
+
+
+_local = _LocalCopies(LOCAL_BYTES)
+
+
+def reset_local_copies() -> None:
+    """Forget the process's copies (the tests start each with none)."""
+    _local.clear()
+
+
+def local_copy_keys() -> list[str]:
+    """The keys of the pages this process holds (for the tests)."""
+    return _local.keys()
 
 
 def page_state(*parts: object) -> str:
@@ -45,6 +117,11 @@ def _csrf_secret(request: HttpRequest) -> str:
     return request.META.get("CSRF_COOKIE", "")
 
 
+def _shared() -> bool:
+    """Whether the default cache lives outside this process (Redis), so its copies are shared."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
 def cached_page(
     request: HttpRequest,
     template_name: str,
@@ -54,7 +131,7 @@ def cached_page(
     state: str,
     for_everyone: bool = True,
 ) -> HttpResponse:
-    """`render(request, template_name, context())`, stored whole and served from the cache.
+    """`render(request, template_name, context())`, stored whole and served from the copies.
 
     `key` names the page (its URL's meaning and variant); `state` everything its content
     depends on; `context` is called only when the page has to be rendered. A page
@@ -75,16 +152,27 @@ def cached_page(
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _with_validators(HttpResponseNotModified(), etag)
     cache_key = "page:" + page_state(identity)
-    cached = cache.get(cache_key)
-    if cached is None or cached[0] != current:
-        response = render(request, template_name, {**context(), "for_everyone": for_everyone})
-        # Rendering may have issued this visitor's CSRF secret: the page holds its token.
-        current = full_state()
-        etag = f'"{current}"'
-        cached = (current, response["Content-Type"], _INDENTATION.sub(b">\n<", response.content))
-        cache.set(cache_key, cached, timeout=TIMEOUT)
-    _, content_type, content = cached
-    return _with_validators(HttpResponse(content, content_type=content_type), etag)
+    shared = _shared()
+    copy = _local.get(cache_key)
+    if copy is None or copy.state != current:
+        copy = None
+        if shared:
+            stored = cache.get(cache_key)
+            if stored is not None and stored[0] == current:
+                copy = _Copy(*stored, shared=True)
+        if copy is None:
+            response = render(request, template_name, {**context(), "for_everyone": for_everyone})
+            # Rendering may have issued this visitor's CSRF secret: the page holds its token.
+            current = full_state()
+            etag = f'"{current}"'
+            content = _INDENTATION.sub(b">\n<", response.content)
+            copy = _Copy(current, response["Content-Type"], content, shared=False)
+        _local.put(cache_key, copy)
+    if shared and not copy.shared:
+        stored = (copy.state, copy.content_type, copy.content)
+        if cache.set(cache_key, stored, timeout=TIMEOUT) is not False:
+            _local.put(cache_key, replace(copy, shared=True))
+    return _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
 
 
 def _with_validators(response: HttpResponse, etag: str) -> HttpResponse:

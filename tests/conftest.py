@@ -16,6 +16,7 @@ def _fresh_cache():
     pages nor an earlier test's catalog leak between tests, whatever order they run in."""
     from django.core.cache import cache
 
+    from catalog.page_cache import reset_local_copies
     from catalog.selectors import reset_memo as reset_browse_memo
     from paths.catalog_cache import reset_memo as reset_planner_memo
 
@@ -23,6 +24,7 @@ def _fresh_cache():
         cache.clear()
         reset_browse_memo()
         reset_planner_memo()
+        reset_local_copies()
 
     reset()
     yield

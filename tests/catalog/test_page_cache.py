@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from catalog.models import Category, Technology
+from catalog.page_cache import local_copy_keys
 from paths.services import learner_create, path_rename
 from tests.factories import act_as, make_path
 
@@ -123,12 +124,12 @@ def test_a_new_release_never_serves_a_page_of_the_old_one(client, small_catalog,
 
 def test_in_development_nothing_is_stored_so_template_edits_show(client, small_catalog, settings):
     settings.DEBUG = True
-    cache.clear()
     assert client.get("/catalog/").status_code == 200
+    assert local_copy_keys() == []
     assert not any(":page:" in key for key in cache._cache)
     settings.DEBUG = False
     assert client.get("/catalog/").status_code == 200
-    assert any(":page:" in key for key in cache._cache)
+    assert len(local_copy_keys()) == 1
 
 
 def test_an_owner_s_page_in_another_browser_carries_that_browser_s_token(reader_page):
@@ -145,3 +146,23 @@ def test_an_owner_s_page_in_another_browser_carries_that_browser_s_token(reader_
             {"status": "doing", "csrfmiddlewaretoken": token},
         )
         assert response.status_code == 302
+
+
+def test_the_process_keeps_a_bounded_size_of_pages_the_least_recently_served_going_first():
+    from catalog.page_cache import _Copy, _LocalCopies
+
+    copies = _LocalCopies(limit=100)
+
+    def page(size: int) -> _Copy:
+        return _Copy(state="s", content_type="text/html", content=b"x" * size, shared=False)
+
+    copies.put("a", page(40))
+    copies.put("b", page(40))
+    assert copies.get("a") is not None  # served: now the most recent
+    copies.put("c", page(40))  # over the limit: "b", the least recently served, goes
+    assert copies.keys() == ["a", "c"]
+    copies.put("a", page(10))  # a new copy replaces the old one, and its size
+    copies.put("d", page(50))
+    assert copies.keys() == ["c", "a", "d"]
+    copies.put("huge", page(101))  # larger than the whole store: never kept
+    assert copies.get("huge") is None and copies.keys() == ["c", "a", "d"]
