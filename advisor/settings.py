@@ -257,7 +257,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING and not env_bool("DJANGO_MANIFEST_STATIC", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "advisor.storage.StaticFilesStorage"
         )
     },
 }

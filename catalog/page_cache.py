@@ -13,7 +13,10 @@ Copies are kept in two places, checked against the same state: in the process (a
 store of bytes, so a page served from it costs no round trip and no unpickling), and, when the
 default cache is shared (Redis), there too, so each app server renders a page once per state
 between them, not once each. A copy the shared cache could not take (Redis down) is offered
-to it again on a later request, once it is back.
+to it again on a later request, once it is back. A page named by what a visitor typed (a
+search: the same query gives every visitor the same page) is kept in a smaller store of the
+process's own and never in the shared cache, so made-up queries cannot fill Redis or push
+other pages out.
 
 The same key and state make the ETag, so a browser's copy that is current gets a 304. In
 development (`DEBUG`) nothing is stored, so every template edit shows at once; a page with a
@@ -96,16 +99,21 @@ class _LocalCopies:
 
 
 _local = _LocalCopies(LOCAL_BYTES)
+# Pages named by what a visitor typed (searches): kept apart, in a smaller store, and never in
+# the shared cache, so a stream of made-up queries can push out only other searches.
+TYPED_BYTES = 4 * 1024 * 1024
+_typed = _LocalCopies(TYPED_BYTES)
 
 
 def reset_local_copies() -> None:
     """Forget the process's copies (the tests start each with none)."""
     _local.clear()
+    _typed.clear()
 
 
 def local_copy_keys() -> list[str]:
     """The keys of the pages this process holds (for the tests)."""
-    return _local.keys()
+    return _local.keys() + _typed.keys()
 
 
 def page_state(*parts: object) -> str:
@@ -130,13 +138,15 @@ def cached_page(
     key: str,
     state: str,
     for_everyone: bool = True,
+    typed: bool = False,
 ) -> HttpResponse:
     """`render(request, template_name, context())`, stored whole and served from the copies.
 
     `key` names the page (its URL's meaning and variant); `state` everything its content
     depends on; `context` is called only when the page has to be rendered. A page
     `for_everyone` is rendered with `for_everyone=True` in its context, which leaves the
-    CSRF token out of the layout; any other page is one visitor's (their token in it).
+    CSRF token out of the layout; any other page is one visitor's (their token in it). A
+    page whose key holds what a visitor `typed` is kept only in the process's store for those.
     """
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     identity = f"{key}|{'member' if signed_in else 'guest'}"
@@ -152,8 +162,9 @@ def cached_page(
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _with_validators(HttpResponseNotModified(), etag)
     cache_key = "page:" + page_state(identity)
-    shared = _shared()
-    copy = _local.get(cache_key)
+    shared = not typed and _shared()
+    local = _typed if typed else _local
+    copy = local.get(cache_key)
     if copy is None or copy.state != current:
         copy = None
         if shared:
@@ -167,11 +178,11 @@ def cached_page(
             etag = f'"{current}"'
             content = _INDENTATION.sub(b">\n<", response.content)
             copy = _Copy(current, response["Content-Type"], content, shared=False)
-        _local.put(cache_key, copy)
+        local.put(cache_key, copy)
     if shared and not copy.shared:
         stored = (copy.state, copy.content_type, copy.content)
         if cache.set(cache_key, stored, timeout=TIMEOUT) is not False:
-            _local.put(cache_key, replace(copy, shared=True))
+            local.put(cache_key, replace(copy, shared=True))
     return _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
 
 

@@ -2,8 +2,8 @@
 
 Every page reads the catalog version (one query) and builds itself from the browse read
 model kept per version (catalog.selectors.browse_catalog), so the query count does not grow
-with the catalog. Pages are stored whole per catalog version (catalog.page_cache), except
-searches, which are rendered each time.
+with the catalog. Pages are stored whole per catalog version (catalog.page_cache); searches
+only in the process's own store for what visitors type.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ def _catalog_page(
     """A catalog page, or only its #results fragment for an htmx swap.
 
     `context` is called only when the page is rendered, so grouping, filtering and ranking
-    cost nothing on the requests the page cache answers. A search, or a page that notes an
-    unknown filter, is always rendered: nothing a visitor types becomes a cache key.
+    cost nothing on the requests the page cache answers. A search is kept only in the
+    process's store for what visitors type (catalog.page_cache); a page that notes an unknown
+    filter, which quotes it, is always rendered.
     """
     # Only the pages with the filter form swap their #results; the others are whole pages.
     template_name = template_for(request, template, "results") if filters else template
@@ -94,12 +95,19 @@ def _catalog_page(
             "nav": "catalog",
         }
 
-    if filters is not None and (filters.query or filters.notes):
+    if filters is not None and filters.notes:
         return render(request, template_name, {**full_context(), "for_everyone": True})
     # The page's identity is its template, address and cleaned filters, never the raw query
     # string: made-up parameters cannot each store a copy.
     key = "|".join([template_name, request.path, filters.cache_key if filters else ""])
-    return cached_page(request, template_name, full_context, key=key, state=catalog.version_key)
+    return cached_page(
+        request,
+        template_name,
+        full_context,
+        key=key,
+        state=catalog.version_key,
+        typed=bool(filters and filters.query),
+    )
 
 
 def _search_context(catalog: BrowseCatalog, filters: Filters) -> dict:

@@ -166,3 +166,17 @@ def test_the_process_keeps_a_bounded_size_of_pages_the_least_recently_served_goi
     assert copies.keys() == ["c", "a", "d"]
     copies.put("huge", page(101))  # larger than the whole store: never kept
     assert copies.get("huge") is None and copies.keys() == ["c", "a", "d"]
+
+
+def test_searches_are_kept_apart_so_made_up_queries_push_out_no_page(
+    client, small_catalog, monkeypatch
+):
+    from catalog import page_cache
+
+    monkeypatch.setattr(page_cache._typed, "limit", 3 * len(client.get("/search/?q=web").content))
+    client.get("/catalog/")
+    pages = page_cache._local.keys()
+    for number in range(20):
+        assert client.get(f"/search/?q=made-up-{number}").status_code == 200
+    assert page_cache._local.keys() == pages  # the catalog page is still stored
+    assert len(page_cache._typed.keys()) <= 3

@@ -434,10 +434,21 @@ def test_pages_carry_validators_and_answer_304_when_unchanged(client, small_cata
         assert again.headers["ETag"] == etag
 
 
-def test_a_search_is_rendered_each_time_and_offers_no_validator(client, small_catalog):
+def test_a_repeated_search_is_served_from_the_process_store_and_follows_edits(
+    client, small_catalog
+):
+    from catalog.models import Technology
+
     for url in ("/search/?q=web", "/catalog/?q=web"):
-        response = client.get(url)
-        assert response.status_code == 200 and "ETag" not in response.headers
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["ETag"]
+        assert client.get(url).content == first.content
+        assert client.get(url, HTTP_IF_NONE_MATCH=first.headers["ETag"]).status_code == 304
+    technology = Technology.objects.get(slug="webfw")
+    technology.name = "Web Renamed"
+    technology.save()
+    for url in ("/search/?q=web", "/catalog/?q=web"):
+        assert "Web Renamed" in html_of(client.get(url))
 
 
 def test_a_304_costs_one_query(client, small_catalog, django_assert_num_queries):
