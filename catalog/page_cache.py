@@ -16,7 +16,8 @@ between them, not once each. A copy the shared cache could not take (Redis down)
 to it again on a later request, once it is back. A page named by what a visitor typed (a
 search: the same query gives every visitor the same page) is kept in a smaller store of the
 process's own and never in the shared cache, so made-up queries cannot fill Redis or push
-other pages out.
+other pages out; `POST /api/plan` keeps its plans there too, by the body posted
+(`typed_answer`), the planner being a function of the catalog version and that body alone.
 
 The same key and state make the ETag, so a browser's copy that is current gets a 304. In
 development (`DEBUG`) nothing is stored, so every template edit shows at once; a page with a
@@ -53,7 +54,7 @@ LOCAL_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class _Copy:
-    state: str
+    state: object  # compared with ==: a page's state name, or the object an answer came from
     content_type: str
     content: bytes
     shared: bool  # whether the shared cache holds it too
@@ -184,6 +185,23 @@ def cached_page(
         if cache.set(cache_key, stored, timeout=TIMEOUT) is not False:
             local.put(cache_key, replace(copy, shared=True))
     return _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
+
+
+def typed_answer(key: str, state: object, make: Callable[[], HttpResponse]) -> HttpResponse:
+    """`make()`, for an answer named by what a visitor sent (a plan for a posted body): a
+    successful one is kept, body and content type, in the process's store for what visitors
+    type, and served again while `state` holds. Not in development, like every page."""
+    if settings.DEBUG:
+        return make()
+    cache_key = "answer:" + page_state(key)
+    copy = _typed.get(cache_key)
+    if copy is None or copy.state != state:
+        response = make()
+        if response.status_code != 200:
+            return response
+        copy = _Copy(state, response["Content-Type"], response.content, shared=False)
+        _typed.put(cache_key, copy)
+    return HttpResponse(copy.content, content_type=copy.content_type)
 
 
 def _with_validators(response: HttpResponse, etag: str) -> HttpResponse:

@@ -6,6 +6,7 @@ body over the 1 MB limit); nothing here can answer 500 for what a client sends.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.http.request import RawPostDataException
 from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 
+from catalog.page_cache import typed_answer
 from catalog.selectors import catalog_document
 from catalog.versioning import current_version
 from catalog.yaml_writer import canonical
@@ -111,9 +113,15 @@ def plan(request: HttpRequest) -> HttpResponse:
         ]
     if errors:
         return _errors(errors)
-    response = JsonResponse(
-        plan_to_api(build_plan(planner_catalog, answers, known, hours_per_week, goals))
-    )
+
+    def make() -> JsonResponse:
+        plan = build_plan(planner_catalog, answers, known, hours_per_week, goals)
+        return JsonResponse(plan_to_api(plan))
+
+    # The same body on the same catalog is the same plan: kept by the body (catalog.page_cache)
+    # for as long as this process plans on this very catalog object.
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    response = typed_answer(f"api-plan|{digest}", planner_catalog, make)
     response["Cache-Control"] = "no-store"
     return response
 

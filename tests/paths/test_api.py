@@ -105,6 +105,22 @@ def test_plan(api, small_catalog):
     assert data["projects"] == [{"project": "site", "title": "A tiny site", "after": "webfw"}]
 
 
+def test_the_same_body_gets_the_same_plan_until_the_catalog_changes(api, small_catalog):
+    from catalog.models import Technology
+
+    first = post(api, VALID)
+    assert first.status_code == 200 and first["Cache-Control"] == "no-store"
+    again = post(api, VALID)
+    assert again.content == first.content and again["Content-Type"] == "application/json"
+    technology = Technology.objects.get(slug="webfw")
+    technology.name = "Renamed Framework"
+    technology.save()
+    renamed = post(api, VALID).json()
+    assert "Renamed Framework" in [step["name"] for step in renamed["steps"]]
+    other = post(api, {**VALID, "hours_per_week": 1})
+    assert other.json()["weeks"] != renamed["weeks"]
+
+
 def test_a_project_comes_after_its_last_technology_not_the_last_step(api, load_document):
     load_document(make_chain_document())
     data = post(api, {"answers": CHAIN_ANSWERS}).json()
