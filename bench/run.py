@@ -220,14 +220,30 @@ print(json.dumps(first_choice_answers(document)))
 """
 
 
-def plan_script(tmp: Path, answers: dict, name: str) -> Path:
+def plan_script(tmp: Path, answers: dict, name: str, *, new_each_time: bool = False) -> Path:
+    """A wrk script posting a plan request: the same body each time (which the process keeps
+    the answer to, as for any repeated request), or `new_each_time` a body never sent before,
+    so that every request runs the planner."""
     script = tmp / name
     body = json.dumps({"answers": answers, "known": [], "hours_per_week": 5})
-    script.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-    )
+    lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
+    if new_each_time:
+        # The same request in meaning, with whitespace of a length no request had before
+        # (each wrk thread counts on its own, from its own offset).
+        lines += [
+            f"body = {json.dumps(body[:-1])}",
+            "threads = 0",
+            'setup = function(thread) thread:set("offset", threads); threads = threads + 1 end',
+            "counter = 0",
+            "request = function()",
+            "  counter = counter + 1",
+            '  local spaces = string.rep(" ", counter * 2 + offset)',
+            '  return wrk.format(nil, nil, nil, body .. spaces .. "}")',
+            "end",
+        ]
+    else:
+        lines.append(f"wrk.body = {json.dumps(body)}")
+    script.write_text("\n".join(lines) + "\n")
     return script
 
 
@@ -235,7 +251,7 @@ def large_plan_latency(tmp: Path, env: dict[str, str], seconds: int) -> dict:
     """`POST /api/plan` end to end on the largest generated catalog: one client at a time,
     so the median is what a visitor waits, not time spent queueing."""
     answers = json.loads(manage(env, "shell", "-c", ANSWERS_SCRIPT).strip().splitlines()[-1])
-    script = plan_script(tmp, answers, "plan-large.lua")
+    script = plan_script(tmp, answers, "plan-large.lua", new_each_time=True)
     port = free_port()
     server = start_server(env, port, tmp / "server-large.log")
     url = f"http://127.0.0.1:{port}/api/plan"
@@ -372,6 +388,7 @@ def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tupl
     server = start_server(env, port, tmp / "server.log")
     base = f"http://127.0.0.1:{port}"
     default_plan = plan_script(tmp, setup["answers"], "plan.lua")
+    new_plan = plan_script(tmp, setup["answers"], "plan-new.lua", new_each_time=True)
     owner = [f"Cookie: sessionid={setup['session']}; csrftoken={owner_csrf_cookie(base, setup)}"]
     pages = [
         ("/healthz", "/healthz", {}, None),
@@ -381,6 +398,7 @@ def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tupl
         ("/technologies/<slug>/", f"/technologies/{setup['technology']}/", {}, 0.6),
         ("/search/?q=…", f"/search/?q={quote(setup['search'])}", {}, 0.4),
         ("POST /api/plan", "/api/plan", {"script": str(default_plan)}, 0.4),
+        ("POST /api/plan, a new body each time", "/api/plan", {"script": str(new_plan)}, None),
         ("/paths/<token>/ (reader)", f"/paths/{setup['token']}/", {}, 0.35),
         ("/paths/<token>/ (owner)", f"/paths/{setup['token']}/", {"headers": owner}, 0.35),
     ]
@@ -396,7 +414,8 @@ def page_rows(env: dict[str, str], tmp: Path, setup: dict, seconds: int) -> tupl
             healthz_runs.append(healthz)
             result = wrk(base + url, seconds, **extra)
             ratio = result["rps"] / healthz["rps"] if healthz["rps"] else 0.0
-            ok = ratio >= target and result["p99"] < 50
+            # A row without a target is there to be read (what a cache miss costs).
+            ok = target is None or (ratio >= target and result["p99"] < 50)
             ok = ok and result["errors"] == 0 and not result["socket_errors"]
             rows.append((label, result, ratio, target, ok))
         # The reference row: medians over its runs. It has no target of its own.
