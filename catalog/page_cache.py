@@ -54,7 +54,7 @@ LOCAL_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class _Copy:
-    state: object  # compared with ==: a page's state name, or the object an answer came from
+    state: object  # compared with ==: a page's state name, or what an answer was made from
     content_type: str
     content: bytes
     shared: bool  # whether the shared cache holds it too

@@ -22,7 +22,7 @@ from catalog.selectors import catalog_document
 from catalog.versioning import current_version
 from catalog.yaml_writer import canonical
 from paths.api_json import plan_to_api, validate_answers
-from paths.catalog_cache import get_planner_catalog
+from paths.catalog_cache import get_catalog_bundle
 from paths.planner import DEFAULT_HOURS_PER_WEEK, build_plan
 
 FIELDS = ("answers", "known", "goals", "hours_per_week")
@@ -105,7 +105,8 @@ def plan(request: HttpRequest) -> HttpResponse:
     known = data.get("known", [])
     goals = data.get("goals", [])
     hours_per_week = data.get("hours_per_week", DEFAULT_HOURS_PER_WEEK)
-    _, planner_catalog = get_planner_catalog()
+    bundle = get_catalog_bundle()
+    planner_catalog = bundle.planner
     errors |= validate_answers(planner_catalog, answers, known, hours_per_week, goals)
     if "answers" not in data:
         errors["answers"] = [
@@ -119,9 +120,9 @@ def plan(request: HttpRequest) -> HttpResponse:
         return JsonResponse(plan_to_api(plan))
 
     # The same body on the same catalog is the same plan: kept by the body (catalog.page_cache)
-    # for as long as this process plans on this very catalog object.
+    # for as long as this process plans on this very catalog bundle.
     digest = hashlib.blake2b(body, digest_size=16).hexdigest()
-    response = typed_answer(f"api-plan|{digest}", planner_catalog, make)
+    response = typed_answer(f"api-plan|{digest}", bundle.serial, make)
     response["Cache-Control"] = "no-store"
     return response
 

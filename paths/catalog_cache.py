@@ -8,20 +8,25 @@ a database that starts again from version 1 (a restore, a test) is never served 
 
 from __future__ import annotations
 
+import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from catalog.selectors import catalog_document
 from catalog.versioning import current_version
 from paths.planner import PlannerCatalog, catalog_from_document
 
+_serials = itertools.count(1)
+
 
 @dataclass(frozen=True, slots=True)
 class CatalogBundle:
-    """One catalog version and its planner catalog (which holds the catalog document)."""
+    """One catalog version and its planner catalog (which holds the catalog document).
+    `serial` names this very bundle in this process: never two bundles with the same one."""
 
     version: int
     planner: PlannerCatalog
+    serial: int = field(default_factory=lambda: next(_serials))
 
 
 _lock = threading.Lock()
