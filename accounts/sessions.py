@@ -33,9 +33,30 @@ _LIVE_SESSION = PreparedQuery(
 )
 
 
+_NOT_READ = object()
+
+
 class SessionStore(db.SessionStore):
+    _read_rows: object = _NOT_READ
+
+    def read_query(self) -> tuple[PreparedQuery, dict[str, object]] | None:
+        """The query that reads this session's row, for a view that sends it together with
+        its own (`catalog.prepared.together`) and hands the rows to `use_rows`; None when
+        there is nothing to read (no session key, or the session is already loaded)."""
+        if self.session_key is None or hasattr(self, "_session_cache"):
+            return None
+        return _LIVE_SESSION, {"session_key": self.session_key, "now": timezone.now()}
+
+    def use_rows(self, rows: list[tuple]) -> None:
+        """The rows `read_query` gave: the session loads from them instead of asking again."""
+        self._read_rows = rows
+
     def _get_session_from_db(self) -> Session | None:
-        row = _LIVE_SESSION.first(session_key=self.session_key, now=timezone.now())
+        rows, self._read_rows = self._read_rows, _NOT_READ
+        if rows is _NOT_READ:
+            row = _LIVE_SESSION.first(session_key=self.session_key, now=timezone.now())
+        else:
+            row = rows[0] if rows else None
         if row is None:
             self._session_key = None
             return None

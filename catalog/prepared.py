@@ -46,16 +46,20 @@ class PreparedQuery:
     def rows(self, **values: object) -> Iterator[tuple]:
         """The query's rows for these argument values, converted as the ORM would."""
         connection = connections[DEFAULT_DB_ALIAS]
+        compiled, params = self._statement(connection, values)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            found = cursor.fetchall()
+        return _converted(compiled, found)
+
+    def _statement(
+        self, connection: BaseDatabaseWrapper, values: dict[str, object]
+    ) -> tuple[_Compiled, list[object]]:
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = list(compiled.params)
         for index, name in compiled.slots.items():
             params[index] = self._arguments[name].get_db_prep_value(values[name], connection)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            found = cursor.fetchall()
-        if compiled.converters:
-            found = compiled.compiler.apply_converters(found, compiled.converters)
-        return (tuple(row) for row in found)
+        return compiled, params
 
     def first(self, **values: object) -> tuple | None:
         return next(self.rows(**values), None)
@@ -76,6 +80,45 @@ class PreparedQuery:
         compiled = _Compiled(sql, tuple(params), slots, compiler, converters)
         self._compiled[connection] = compiled
         return compiled
+
+
+def _converted(compiled: _Compiled, found: list) -> Iterator[tuple]:
+    if compiled.converters:
+        found = compiled.compiler.apply_converters(found, compiled.converters)
+    return (tuple(row) for row in found)
+
+
+def together(*calls: tuple[PreparedQuery, dict[str, object]]) -> list[list[tuple]]:
+    """The rows of each `(query, values)`, as `query.rows(**values)` gives them, with the
+    queries sent to the database together: on PostgreSQL in one round trip (psycopg's
+    pipeline mode), elsewhere one after another. Each still goes through Django's cursor
+    (its execute wrappers, its query log and its error translation)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if len(calls) < 2 or connection.vendor != "postgresql" or not _pipelines_supported():
+        return [list(query.rows(**values)) for query, values in calls]
+    statements = [query._statement(connection, values) for query, values in calls]
+    # The first cursor connects, after Django's health check, as any query's would.
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        with connection.wrap_database_errors:
+            # Leaving the pipeline sends the queries and a Sync, and reads every answer.
+            with connection.connection.pipeline():
+                for cursor, (compiled, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(compiled.sql, params)
+            found = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        list(_converted(compiled, rows))
+        for (compiled, _), rows in zip(statements, found, strict=True)
+    ]
+
+
+def _pipelines_supported() -> bool:
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()
 
 
 def _placeholder(field: models.Field) -> object:

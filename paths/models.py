@@ -9,6 +9,7 @@ re-plan or the deletion of a path.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
-from catalog.prepared import PreparedQuery
+from catalog.prepared import PreparedQuery, together
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -72,31 +73,53 @@ class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
         """The path with this share token, without its snapshot and answers, and the
         catalog's current version (one query: the version rides along as two subqueries)."""
         row = _HEADER.first(token=token)
-        if row is None:
-            return None
-        pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
-        return PathHeader(
-            id=pk,
-            learner_id=learner_id,
-            owner_user_id=user_id,
-            name=name,
-            updated=str(updated),
-            catalog_version=catalog_version,
-            catalog_now=(number or 0, changed_at if number is not None else None),
+        return None if row is None else _path_header(row)
+
+    def page_reads(
+        self, token: str, *also: tuple[PreparedQuery, dict[str, object]]
+    ) -> tuple[PathHeader | None, Marks, list[list[tuple]]]:
+        """What the saved path's page reads on every request: the header, the marks of the
+        path's learner (notes included: a reader's page leaves them out), and the rows of the
+        queries `also`, all sent together (`catalog.prepared.together`: one round trip on
+        PostgreSQL). Marks are empty for a token that names no path."""
+        header_rows, mark_rows, *others = together(
+            (_HEADER, {"token": token}), (_MARKS_BY_TOKEN, {"token": token}), *also
         )
+        header = _path_header(header_rows[0]) if header_rows else None
+        return header, _marks(mark_rows), others
 
 
-def learner_marks(
-    learner_id: uuid.UUID, *, notes: bool
-) -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, frozenset[str]]]:
+def _path_header(row: tuple) -> PathHeader:
+    pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
+    return PathHeader(
+        id=pk,
+        learner_id=learner_id,
+        owner_user_id=user_id,
+        name=name,
+        updated=str(updated),
+        catalog_version=catalog_version,
+        catalog_now=(number or 0, changed_at if number is not None else None),
+    )
+
+
+# A learner's statuses (slug → status), notes (slug → (text, version)) and ticked
+# checkpoints (slug → checkpoint texts).
+Marks = tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, frozenset[str]]]
+
+
+def learner_marks(learner_id: uuid.UUID, *, notes: bool) -> Marks:
     """A learner's statuses (slug → status), with `notes` their notes (slug → (text,
     version)), and their ticked checkpoints (slug → checkpoint texts), in one query (a UNION
-    of the tables): what the saved path page needs on every request."""
+    of the tables)."""
+    marks = _MARKS if notes else _MARKS_WITHOUT_NOTES
+    return _marks(marks.rows(learner_id=learner_id))
+
+
+def _marks(rows: Iterable[tuple]) -> Marks:
     statuses: dict[str, str] = {}
     texts: dict[str, tuple[str, int]] = {}
     ticked: dict[str, set[str]] = {}
-    marks = _MARKS if notes else _MARKS_WITHOUT_NOTES
-    for kind, slug, status, content, version in marks.rows(learner_id=learner_id):
+    for kind, slug, status, content, version in rows:
         if kind == "s":
             statuses[slug] = status
         elif kind == "n":
@@ -299,7 +322,7 @@ def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
     )
 
 
-def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
+def _mark_rows(learner_id: uuid.UUID | Subquery, *, notes: bool = True) -> models.QuerySet:
     # Each row says what it is in its first column ("s" status, "t" tick, "n" note); the other
     # columns are NULL where its table has nothing to say. Every column is an expression, so
     # each part selects them in this order (the ORM puts plain fields before expressions).
@@ -346,6 +369,12 @@ def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
 _HEADER = PreparedQuery(_header_row, token=LearningPath._meta.get_field("token"))
 _STATUSES = PreparedQuery(_status_rows, learner_id=Progress._meta.get_field("learner"))
 _MARKS = PreparedQuery(_mark_rows, learner_id=Progress._meta.get_field("learner"))
+_MARKS_BY_TOKEN = PreparedQuery(
+    lambda token: _mark_rows(
+        Subquery(LearningPath.objects.filter(token=token).order_by().values("learner_id")[:1])
+    ),
+    token=LearningPath._meta.get_field("token"),
+)
 _MARKS_WITHOUT_NOTES = PreparedQuery(
     lambda learner_id: _mark_rows(learner_id, notes=False),
     learner_id=Progress._meta.get_field("learner"),

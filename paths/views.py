@@ -235,11 +235,21 @@ def _path_page_context(
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
     else reads it with the owner's progress."""
-    header = LearningPath.objects.header(token)
+    # The session's row (when the visitor has one) rides along with the path's own reads.
+    session = getattr(request, "session", None)
+    read_query = getattr(session, "read_query", None)  # accounts.sessions.SessionStore
+    session_read = read_query() if read_query else None
+    header, marks, session_rows = LearningPath.objects.page_reads(
+        token, *([session_read] if session_read else [])
+    )
+    if session_read:
+        session.use_rows(session_rows[0])
     if header is None:
         raise Http404("No such path.")
     owner = is_owner(request, header)
-    statuses, notes, ticks = learner_marks(header.learner_id, notes=owner)
+    statuses, notes, ticks = marks
+    if not owner:
+        notes = {}  # a reader's page never shows the owner's notes
     version, changed_at = header.catalog_now
     today = timezone.localdate()
 
