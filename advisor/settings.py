@@ -168,12 +168,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with the per-request health check answered from the socket when it can
     # be (advisor/postgresql/base.py): no `SELECT 1` round trip on a healthy connection.
     DATABASES["default"]["ENGINE"] = "advisor.postgresql"
-    # Server-side parameter binding: psycopg prepares a statement run five times on a
-    # connection, so the queries every page repeats skip parsing and planning (a third off
-    # each round trip). Not for PgBouncer in transaction mode: DJANGO_DB_SERVER_SIDE_BINDING=0.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = (
-        os.environ.get("DJANGO_DB_SERVER_SIDE_BINDING", "1") == "1"
-    )
+    # Server-side parameter binding and prepared statements: psycopg prepares a statement once
+    # it has run five times on a connection, so the queries every page repeats skip parsing and
+    # planning. Django leaves preparing off unless asked (`prepare_threshold`), for poolers:
+    # not for PgBouncer in transaction mode, where DJANGO_DB_SERVER_SIDE_BINDING=0 turns both off.
+    if os.environ.get("DJANGO_DB_SERVER_SIDE_BINDING", "1") == "1":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A local file cannot go away under a kept connection: no health check per request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
