@@ -116,3 +116,18 @@ def test_a_database_restart_between_requests_fails_no_request(tmp_path):
             assert statuses == [200] * 8
     finally:
         proxy.stop()
+
+
+def test_the_queries_every_page_repeats_are_prepared_on_the_server(db):
+    """Django leaves psycopg's preparing off unless asked; the settings ask, so a statement
+    run five times on a connection is parsed and planned once (docs/performance.md)."""
+    from catalog.versioning import current_version
+
+    for _ in range(6):
+        current_version()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%catalog_catalogversion%"],
+        )
+        assert cursor.fetchone()[0] == 1
