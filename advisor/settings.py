@@ -149,6 +149,9 @@ TEMPLATES = [
         },
     }
 ]
+# Flash messages ride in a signed cookie (Django's default tries the cookie, then the session):
+# ours are one short sentence, and a request without one then reads nothing else.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 # Forms render through the project's template engine, so our widget templates live in
 # templates/ beside the pages.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
