@@ -315,26 +315,20 @@ def outage_seconds(tmp: Path) -> float | None:
     had open connections; None on SQLite, which cannot go away."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return None
-    from tests.hardening.servers import database_proxy, request, serve, server_env
+    from tests.hardening.servers import request, serve_behind_database_proxy
 
-    proxy, proxied = database_proxy(throwaway_database_url(tmp, "bench_outage"))
-    env = server_env(proxied, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
-    proxy.start()
-    try:
-        with serve(env, tmp / "outage.log") as base:
-            for _ in range(4):  # open persistent connections in both workers
-                request(base, "GET", "/")
-            proxy.stop()
-            slowest = 0.0
-            for url in ("/", "/catalog/", "/advisor/", "/readyz"):
-                for _ in range(2):  # both workers, whose connections just broke
-                    response = request(base, "GET", url, timeout=60)
-                    if response.status != 503:
-                        raise SystemExit(f"{url} answered {response.status} during the outage")
-                    slowest = max(slowest, response.seconds)
-            return slowest
-    finally:
+    with serve_behind_database_proxy(tmp, "bench_outage") as (proxy, _, base):
+        for _ in range(4):  # open persistent connections in both workers
+            request(base, "GET", "/")
         proxy.stop()
+        slowest = 0.0
+        for url in ("/", "/catalog/", "/advisor/", "/readyz"):
+            for _ in range(2):  # both workers, whose connections just broke
+                response = request(base, "GET", url, timeout=60)
+                if response.status != 503:
+                    raise SystemExit(f"{url} answered {response.status} during the outage")
+                slowest = max(slowest, response.seconds)
+        return slowest
 
 
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/11"

@@ -15,8 +15,7 @@ import time
 import pytest
 from django.db import connection
 
-from tests.hardening.servers import database_proxy, request, serve, server_env
-from tests.process import throwaway_database_url
+from tests.hardening.servers import database_proxy, request, serve_behind_database_proxy
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
@@ -102,20 +101,14 @@ def test_a_database_restart_between_requests_fails_no_request(tmp_path):
     """gunicorn's two workers hold open connections; the database drops them all between two
     requests (a restart, a failover, a proxy's idle timeout). Every following request is
     answered as usual: each worker notices before its first query."""
-    proxy, proxied_url = database_proxy(throwaway_database_url(tmp_path, "restart"))
-    env = server_env(proxied_url, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
-    proxy.start()
-    try:
-        with serve(env, tmp_path / "serve.log") as base:
-            for _ in range(6):  # open persistent connections in both workers
-                assert request(base, "GET", "/catalog/").status == 200
-            proxy.stop()
-            proxy.start()
-            time.sleep(0.2)
-            statuses = [request(base, "GET", url).status for url in ("/", "/catalog/") * 4]
-            assert statuses == [200] * 8
-    finally:
+    with serve_behind_database_proxy(tmp_path, "restart") as (proxy, _, base):
+        for _ in range(6):  # open persistent connections in both workers
+            assert request(base, "GET", "/catalog/").status == 200
         proxy.stop()
+        proxy.start()
+        time.sleep(0.2)
+        statuses = [request(base, "GET", url).status for url in ("/", "/catalog/") * 4]
+        assert statuses == [200] * 8
 
 
 def test_the_queries_every_page_repeats_are_prepared_on_the_server(db):

@@ -30,11 +30,17 @@ def statuses_of(learner_id, slug):
     )
 
 
-def test_rows_are_the_querysets_rows_for_each_value():
+def learners_with_statuses() -> list:
+    """Three learners with one, two and three statuses ("a", "b", "c")."""
     learners = [learner_create() for _ in range(3)]
     for number, learner in enumerate(learners):
         for slug in ("a", "b", "c")[: number + 1]:
             progress_set(learner_id=learner.pk, technology_slug=slug, status="doing")
+    return learners
+
+
+def test_rows_are_the_querysets_rows_for_each_value():
+    learners = learners_with_statuses()
     prepared = PreparedQuery(statuses_of, learner_id=LEARNER, slug=SLUG)
     for learner in [*learners, learner_create()]:
         for slug in ("a", "b", "z"):
@@ -82,10 +88,7 @@ def test_a_query_that_ignores_an_argument_is_refused():
 
 
 def test_queries_sent_together_give_each_its_own_rows():
-    learners = [learner_create() for _ in range(3)]
-    for number, learner in enumerate(learners):
-        for slug in ("a", "b", "c")[: number + 1]:
-            progress_set(learner_id=learner.pk, technology_slug=slug, status="doing")
+    learners = learners_with_statuses()
     prepared = PreparedQuery(statuses_of, learner_id=LEARNER, slug=SLUG)
     calls = [(prepared, {"learner_id": learner.pk, "slug": "b"}) for learner in learners]
     calls.append((prepared, {"learner_id": learner_create().pk, "slug": "a"}))  # no rows

@@ -253,6 +253,23 @@ class TcpProxy:
             listener.close()
 
 
+@contextlib.contextmanager
+def serve_behind_database_proxy(
+    tmp_path: Path, name: str
+) -> Iterator[tuple[TcpProxy, dict[str, str], str]]:
+    """`bin/serve` (two workers, persistent connections) on a throwaway PostgreSQL database
+    that it reaches through a started TcpProxy; yields the proxy, the server's environment and
+    its base URL. The proxy is stopped at the end."""
+    proxy, proxied = database_proxy(throwaway_database_url(tmp_path, name))
+    env = server_env(proxied, WEB_CONCURRENCY="2", DJANGO_CONN_MAX_AGE="60")
+    proxy.start()
+    try:
+        with serve(env, tmp_path / f"{name}.log") as base:
+            yield proxy, env, base
+    finally:
+        proxy.stop()
+
+
 def database_proxy(database_url: str) -> tuple[TcpProxy, str]:
     """A TcpProxy (not started) in front of `database_url`'s PostgreSQL, and the URL that
     reaches the same database through it."""
