@@ -89,15 +89,21 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-def answer_small_questionnaire(page, *, hours: str | None = None) -> None:
+def answer_small_questions(page) -> None:
     """From the first screen of the small catalog's questionnaire (tests/factories.py), answer
-    "A website" and "Large", keep what it offers as known, and land on the saved path."""
+    "A website" and "Large", and land on "What do you already know?"."""
     page.get_by_label("A website").check()
     page.get_by_role("button", name="Next").click()
     page.wait_for_url("**/advisor/q/size/")
     page.get_by_label("Large").check()
     page.get_by_role("button", name="Next").click()
     page.wait_for_url("**/advisor/known/")
+
+
+def answer_small_questionnaire(page, *, hours: str | None = None) -> None:
+    """`answer_small_questions`, then keep what it offers as known and land on the saved
+    path."""
+    answer_small_questions(page)
     page.get_by_role("button", name="Next").click()
     page.wait_for_url("**/advisor/hours/")
     if hours is not None:

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import answer_small_questionnaire
+from tests.browser.conftest import answer_small_questionnaire, answer_small_questions
 from tests.browser.test_csp import SETTLE, as_owner, saved_path  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,12 +76,7 @@ def test_questionnaire_screens_back_and_forth_log_nothing(
     for _ in range(2):
         page.get_by_role("button", name="Next").click()  # nothing chosen: an error swap
         page.get_by_text("Choose at least one answer.").wait_for()
-        page.get_by_label("A website").check()
-        page.get_by_role("button", name="Next").click()
-        page.wait_for_url("**/advisor/q/size/")
-        page.get_by_label("Large").check()
-        page.get_by_role("button", name="Next").click()
-        page.wait_for_url("**/advisor/known/")
+        answer_small_questions(page)
         page.get_by_role("button", name="Back").click()
         page.wait_for_url("**/advisor/q/size/")
         page.get_by_role("button", name="Back").click()
