@@ -21,13 +21,14 @@ from catalog.versioning import current_version
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """What Backend Path is, the way in to the questionnaire, and the categories."""
-    number, changed_at = current_version()
+    version = current_version()
     return cached_page(
         request,
         "home.html",
         lambda: {"categories": home_categories()},
         key="home",
-        state=f"{number}|{changed_at}",
+        state="|".join(map(str, version)),
+        version=version,
     )
 
 

@@ -19,6 +19,13 @@ process's own and never in the shared cache, so made-up queries cannot fill Redi
 other pages out; `POST /api/plan` keeps its plans there too, by the body posted
 (`typed_answer`), the planner being a function of the catalog version and that body alone.
 
+A visitor without a session or a flash message cookie (a guest) who asks again for a page for
+everyone whose state is the catalog version alone (home and the catalog pages) is answered
+from the process's copy before the layers that are about the visitor run (sessions, CSRF,
+accounts: advisor.middleware.GuestPageMiddleware): with the bytes and the headers the view's
+answer had for the same address and htmx headers, once the version is checked as the view
+checks it. Anything that does not match exactly goes to the view.
+
 The same key and state make the ETag, so a browser's copy that is current gets a 304. In
 development (`DEBUG`) nothing is stored, so every template edit shows at once; a page with a
 pending flash message is rendered afresh too, so the message shows once. The cache's failure
@@ -37,6 +44,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -106,15 +114,121 @@ TYPED_BYTES = 4 * 1024 * 1024
 _typed = _LocalCopies(TYPED_BYTES)
 
 
+@dataclass(frozen=True, slots=True)
+class _GuestCopy:
+    """Where a guest's page is kept and what it was made from (set on the view's answer)."""
+
+    typed: bool  # which of the process's stores holds it
+    cache_key: str
+    state: str
+    version: tuple  # the catalog version the state was made from
+    release: str
+
+
+@dataclass(frozen=True, slots=True)
+class _GuestEntry:
+    copy: _GuestCopy
+    headers: tuple[tuple[str, str], ...]  # the view's answer's, but its length
+
+
+class _GuestAnswers:
+    """Guest requests (by address and htmx headers) to the page the view answered them with,
+    bounded in number (least recently asked dropped first): made-up query strings cost an
+    entry each, never a page."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[tuple[str, ...], _GuestEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, request: tuple[str, ...]) -> _GuestEntry | None:
+        with self._lock:
+            entry = self._entries.get(request)
+            if entry is not None:
+                self._entries.move_to_end(request)
+            return entry
+
+    def put(self, request: tuple[str, ...], entry: _GuestEntry) -> None:
+        with self._lock:
+            self._entries[request] = entry
+            self._entries.move_to_end(request)
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+GUEST_REQUESTS = 4096
+_guests = _GuestAnswers(GUEST_REQUESTS)
+
+
 def reset_local_copies() -> None:
     """Forget the process's copies (the tests start each with none)."""
     _local.clear()
     _typed.clear()
+    _guests.clear()
 
 
 def local_copy_keys() -> list[str]:
     """The keys of the pages this process holds (for the tests)."""
     return _local.keys() + _typed.keys()
+
+
+def guest_request(request: HttpRequest) -> tuple[str, ...] | None:
+    """What names a guest's request for a page (address, query string, htmx headers), or None
+    when the request is not a guest's plain GET: a session or a flash message cookie, a
+    validator to check, development. Such requests always go to the view."""
+    if request.method != "GET" or settings.DEBUG:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None
+    headers = request.headers
+    if "If-None-Match" in headers:
+        return None
+    return (
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        headers.get("HX-Request", ""),
+        headers.get("HX-History-Restore-Request", ""),
+    )
+
+
+def guest_answer(guest: tuple[str, ...], version: Callable[[], tuple]) -> HttpResponse | None:
+    """The page the view answered `guest` with, from the process's copy, when that copy is
+    still current (`version()`: the catalog version now, read only when there is a copy) and,
+    with Redis, is in the shared cache too; None sends the request on to the view."""
+    entry = _guests.get(guest)
+    if entry is None:
+        return None
+    copy = entry.copy
+    if copy.release != settings.RELEASE or version() != copy.version:
+        return None
+    stored = (_typed if copy.typed else _local).get(copy.cache_key)
+    if stored is None or stored.state != copy.state:
+        return None
+    if not copy.typed and not stored.shared and _shared():
+        return None  # the view offers the shared cache this copy (Redis was down)
+    response = HttpResponse(stored.content)
+    for name, value in entry.headers:
+        response[name] = value
+    response["Content-Length"] = str(len(stored.content))
+    return response
+
+
+def remember_guest_answer(guest: tuple[str, ...], response: HttpResponse) -> None:
+    """Keep what the view answered `guest`, when it was a stored page that may be served again
+    this way (`cached_page(…, version=…)`) and set no cookie."""
+    copy = getattr(response, "guest_copy", None)
+    if copy is None or response.status_code != 200 or response.streaming or response.cookies:
+        return
+    headers = tuple((name, value) for name, value in response.items() if name != "Content-Length")
+    _guests.put(guest, _GuestEntry(copy, headers))
 
 
 def page_state(*parts: object) -> str:
@@ -140,6 +254,7 @@ def cached_page(
     state: str,
     for_everyone: bool = True,
     typed: bool = False,
+    version: tuple | None = None,
 ) -> HttpResponse:
     """`render(request, template_name, context())`, stored whole and served from the copies.
 
@@ -148,6 +263,8 @@ def cached_page(
     `for_everyone` is rendered with `for_everyone=True` in its context, which leaves the
     CSRF token out of the layout; any other page is one visitor's (their token in it). A
     page whose key holds what a visitor `typed` is kept only in the process's store for those.
+    `version` is the catalog version when `state` is made from it alone: a guest's page is then
+    served again before the visitor layers (`guest_answer`).
     """
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     identity = f"{key}|{'member' if signed_in else 'guest'}"
@@ -184,7 +301,10 @@ def cached_page(
         stored = (copy.state, copy.content_type, copy.content)
         if cache.set(cache_key, stored, timeout=TIMEOUT) is not False:
             local.put(cache_key, replace(copy, shared=True))
-    return _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
+    response = _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
+    if version is not None and for_everyone and not signed_in:
+        response.guest_copy = _GuestCopy(typed, cache_key, copy.state, version, settings.RELEASE)
+    return response
 
 
 def typed_answer(key: str, state: object, make: Callable[[], HttpResponse]) -> HttpResponse:

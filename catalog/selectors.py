@@ -338,13 +338,22 @@ class BrowseCatalog:
     from zero, the diagram) is done on first use and kept for the life of the version.
     """
 
-    def __init__(self, document: schema.CatalogDocument, *, version_key: str) -> None:
+    def __init__(
+        self,
+        document: schema.CatalogDocument,
+        *,
+        version_key: str,
+        version: tuple[int, object] | None = None,
+    ) -> None:
         from django.urls import reverse
 
         from catalog.models import ResourceKind, TechnologyKind, TechnologyLevel
         from catalog.search import SearchEntry, SearchIndex
 
         self.version_key = version_key
+        # The catalog version this was built for (current_version()); None when it was built
+        # for an edit that came in between, whose pages are not kept.
+        self.version = version
         raw = document.technologies
         urls = {t.slug: reverse("catalog:technology-detail", args=[t.slug]) for t in raw}
         names = {t.slug: t.name for t in raw}
@@ -530,7 +539,7 @@ def browse_catalog(version: tuple[int, object]) -> BrowseCatalog:
     number, document = catalog_document()
     if number != version[0]:  # edited in between: show the newer one, keep and share nothing
         return BrowseCatalog(document, version_key=f"{number}.unshared.{uuid.uuid4().hex}")
-    browse = BrowseCatalog(document, version_key=catalog_version_key(version))
+    browse = BrowseCatalog(document, version_key=catalog_version_key(version), version=version)
     if number:
         _browse_memo = (version, browse)
     return browse

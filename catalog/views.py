@@ -107,6 +107,7 @@ def _catalog_page(
         key=key,
         state=catalog.version_key,
         typed=bool(filters and filters.query),
+        version=catalog.version,
     )
 
 

@@ -125,6 +125,17 @@ def test_server_error_page_is_styled_and_leaks_nothing(client):
     assert "Traceback" not in html and "settings" not in html
 
 
+def test_the_content_security_policy_follows_the_settings(client, settings):
+    """The policy is built once (advisor.middleware.ContentSecurityPolicyMiddleware): a change
+    of the settings, and a report-only policy, still show on the next response."""
+    assert "img-src 'self' data:" in client.get("/healthz").headers["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'none'"]}}
+    response = client.get("/healthz")
+    assert response.headers["Content-Security-Policy"] == "default-src 'self'"
+    assert "img-src 'none'" in response.headers["Content-Security-Policy-Report-Only"]
+
+
 def test_security_headers_on_every_page(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]

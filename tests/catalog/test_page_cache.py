@@ -180,3 +180,70 @@ def test_searches_are_kept_apart_so_made_up_queries_push_out_no_page(
         assert client.get(f"/search/?q=made-up-{number}").status_code == 200
     assert page_cache._local.keys() == pages  # the catalog page is still stored
     assert len(page_cache._typed.keys()) <= 3
+
+
+GUEST_PAGES = [*PAGES, "/search/?q=web"]
+
+
+@pytest.mark.parametrize("url", GUEST_PAGES)
+def test_a_guest_asking_again_gets_the_view_s_answer_without_the_visitor_layers(small_catalog, url):
+    first = Client().get(url)
+    again = Client().get(url)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+    # Answered from the copy: sessions, accounts and the view never saw the request.
+    assert hasattr(first.wsgi_request, "session")
+    assert not hasattr(again.wsgi_request, "session")
+
+
+@pytest.mark.parametrize("url", ["/catalog/", "/search/?q=web"])
+def test_an_htmx_swap_and_a_whole_page_are_kept_apart_for_guests(small_catalog, url):
+    swap = {"HX-Request": "true"}
+    page, fragment = Client().get(url), Client().get(url, headers=swap)
+    assert fragment.content != page.content and b"<html" not in fragment.content
+    assert Client().get(url).content == page.content
+    assert Client().get(url, headers=swap).content == fragment.content
+    restore = Client().get(url, headers={**swap, "HX-History-Restore-Request": "true"})
+    assert restore.content == page.content  # a history restore needs the whole page
+
+
+def test_a_guest_with_a_flash_message_sees_it_on_a_stored_page(small_catalog):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    for _ in range(2):
+        Client().get("/catalog/")
+    storage = CookieStorage(HttpRequest())
+    storage.add(messages.INFO, "A message for this browser only")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    visitor = Client()
+    visitor.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    assert "A message for this browser only" in visitor.get("/catalog/").content.decode()
+    assert "A message for this browser only" not in visitor.get("/catalog/").content.decode()
+
+
+def test_a_guest_s_page_follows_a_new_release(small_catalog, settings):
+    settings.RELEASE = "old-build"
+    old = Client().get("/catalog/")["ETag"]
+    assert Client().get("/catalog/")["ETag"] == old
+    settings.RELEASE = "new-build"
+    assert Client().get("/catalog/")["ETag"] != old
+
+
+def test_a_guest_s_page_is_refused_for_a_host_not_allowed(small_catalog):
+    for _ in range(2):
+        assert Client().get("/catalog/").status_code == 200
+    assert Client(HTTP_HOST="elsewhere.example").get("/catalog/").status_code == 400
+
+
+def test_guest_requests_are_remembered_in_a_bounded_number(client, small_catalog, monkeypatch):
+    from catalog import page_cache
+
+    monkeypatch.setattr(page_cache._guests, "limit", 5)
+    for number in range(20):
+        assert client.get(f"/catalog/?made-up={number}").status_code == 200
+    assert len(page_cache._guests) == 5
+    assert len(local_copy_keys()) == 1  # made-up parameters share the one page
