@@ -164,6 +164,9 @@ class _GuestAnswers:
 
 
 GUEST_REQUESTS = 4096
+# A longer query string (made up: the forms send far less) is not remembered, so the entries
+# stay small; such a request goes to the view.
+GUEST_QUERY_LENGTH = 512
 _guests = _GuestAnswers(GUEST_REQUESTS)
 
 
@@ -182,18 +185,20 @@ def local_copy_keys() -> list[str]:
 def guest_request(request: HttpRequest) -> tuple[str, ...] | None:
     """What names a guest's request for a page (address, query string, htmx headers), or None
     when the request is not a guest's plain GET: a session or a flash message cookie, a
-    validator to check, development. Such requests always go to the view."""
+    validator to check, a very long query string, development. Such requests always go to the
+    view."""
     if request.method != "GET" or settings.DEBUG:
         return None
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return None
     headers = request.headers
-    if "If-None-Match" in headers:
+    query = request.META.get("QUERY_STRING", "")
+    if "If-None-Match" in headers or len(query) > GUEST_QUERY_LENGTH:
         return None
     return (
         request.path_info,
-        request.META.get("QUERY_STRING", ""),
+        query,
         headers.get("HX-Request", ""),
         headers.get("HX-History-Restore-Request", ""),
     )

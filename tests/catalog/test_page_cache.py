@@ -247,3 +247,8 @@ def test_guest_requests_are_remembered_in_a_bounded_number(client, small_catalog
         assert client.get(f"/catalog/?made-up={number}").status_code == 200
     assert len(page_cache._guests) == 5
     assert len(local_copy_keys()) == 1  # made-up parameters share the one page
+    page_cache._guests.clear()
+    long = "x" * (page_cache.GUEST_QUERY_LENGTH + 1)
+    for _ in range(2):
+        assert client.get(f"/catalog/?made-up={long}").status_code == 200
+    assert len(page_cache._guests) == 0  # a query string that long is never remembered
