@@ -69,17 +69,13 @@ class LearningPathQuerySet(models.QuerySet):
 
 
 class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
-    def header(self, token: str) -> PathHeader | None:
-        """The path with this share token, without its snapshot and answers, and the
-        catalog's current version (one query: the version rides along as two subqueries)."""
-        row = _HEADER.first(token=token)
-        return None if row is None else _path_header(row)
-
     def page_reads(
         self, token: str, *also: tuple[PreparedQuery, dict[str, object]]
     ) -> tuple[PathHeader | None, Marks, list[list[tuple]]]:
-        """What the saved path's page reads on every request: the header, the marks of the
-        path's learner (notes included: a reader's page leaves them out), and the rows of the
+        """What the saved path's page reads on every request: the header (the path with this
+        share token, without its snapshot and answers, and the catalog's current version, which
+        rides along as two subqueries), the marks of the path's learner (notes included: a
+        reader's page leaves them out), and the rows of the
         queries `also`, all sent together (`catalog.prepared.together`: one round trip on
         PostgreSQL). Marks are empty for a token that names no path."""
         header_rows, mark_rows, *others = together(
