@@ -19,7 +19,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.signals import setting_changed
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -143,7 +143,9 @@ class GuestPageMiddleware:
         request.get_host()  # DisallowedHost: a 400, as for every other request
         try:
             response = page_cache.guest_answer(guest, current_version)
-        except (OperationalError, InterfaceError):
+        except DatabaseError as error:
+            if not is_database_unavailable(error):
+                raise
             return database_unavailable(request)
         if response is not None:
             return response
