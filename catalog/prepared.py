@@ -7,6 +7,10 @@ ORM, several times as long to build and compile (the numbers are in docs/perform
 placeholder value for each argument, and then runs that SQL with the request's values, turned
 into database values by the same model fields and read back through the ORM's own converters.
 The SQL is the ORM's, for whichever database is configured; nothing here writes SQL.
+
+A value that another part of the house reads on the same request (the visitor's session row)
+can ride along in a query's statement as one more selected value (`Column`,
+`PreparedQuery.with_column`), so the request makes one round trip to the database, not two.
 """
 
 from __future__ import annotations
@@ -31,6 +35,16 @@ class _Compiled:
     converters: dict
 
 
+@dataclass(frozen=True, eq=False)
+class Column:
+    """A value that rides along in another query's statement: `build(**arguments)` gives the
+    expression (a scalar subquery, say), each argument naming its model field as in
+    `PreparedQuery`."""
+
+    build: Callable[..., models.Expression]
+    arguments: dict[str, models.Field]
+
+
 class PreparedQuery:
     """`build(**arguments)` returns the queryset (its rows are what `rows()` gives); each
     argument names the model field its value is compared with, which turns a value into the
@@ -39,6 +53,7 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., models.QuerySet], **arguments: models.Field) -> None:
         self._build = build
         self._arguments = arguments
+        self._with: dict[tuple[str, Column], PreparedQuery] = {}
         self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = (
             weakref.WeakKeyDictionary()
         )
@@ -64,6 +79,26 @@ class PreparedQuery:
     def first(self, **values: object) -> tuple | None:
         return next(self.rows(**values), None)
 
+    def with_column(self, name: str, column: Column) -> PreparedQuery:
+        """This query with `column` selected last, under `name`; its rows take the arguments
+        of both. One such query per column, compiled once like any other."""
+        found = self._with.get((name, column))
+        if found is not None:
+            return found
+        clash = self._arguments.keys() & column.arguments.keys()
+        if clash:
+            raise ValueError(f"the column repeats the query's arguments {sorted(clash)}")
+
+        def build(**values: object) -> models.QuerySet:
+            own = {key: values[key] for key in self._arguments}
+            theirs = {key: values[key] for key in column.arguments}
+            return self._build(**own).annotate(**{name: column.build(**theirs)})
+
+        found = self._with[(name, column)] = PreparedQuery(
+            build, **self._arguments, **column.arguments
+        )
+        return found
+
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
         placeholders = {name: _placeholder(field) for name, field in self._arguments.items()}
         queryset = self._build(**placeholders).using(connection.alias)
@@ -86,39 +121,6 @@ def _converted(compiled: _Compiled, found: list) -> Iterator[tuple]:
     if compiled.converters:
         found = compiled.compiler.apply_converters(found, compiled.converters)
     return (tuple(row) for row in found)
-
-
-def together(*calls: tuple[PreparedQuery, dict[str, object]]) -> list[list[tuple]]:
-    """The rows of each `(query, values)`, as `query.rows(**values)` gives them, with the
-    queries sent to the database together: on PostgreSQL in one round trip (psycopg's
-    pipeline mode), elsewhere one after another. Each still goes through Django's cursor
-    (its execute wrappers, its query log and its error translation)."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    if len(calls) < 2 or connection.vendor != "postgresql" or not _pipelines_supported():
-        return [list(query.rows(**values)) for query, values in calls]
-    statements = [query._statement(connection, values) for query, values in calls]
-    # The first cursor connects, after Django's health check, as any query's would.
-    cursors = [connection.cursor() for _ in statements]
-    try:
-        with connection.wrap_database_errors:
-            # Leaving the pipeline sends the queries and a Sync, and reads every answer.
-            with connection.connection.pipeline():
-                for cursor, (compiled, params) in zip(cursors, statements, strict=True):
-                    cursor.execute(compiled.sql, params)
-            found = [cursor.fetchall() for cursor in cursors]
-    finally:
-        for cursor in cursors:
-            cursor.close()
-    return [
-        list(_converted(compiled, rows))
-        for (compiled, _), rows in zip(statements, found, strict=True)
-    ]
-
-
-def _pipelines_supported() -> bool:
-    import psycopg
-
-    return psycopg.Pipeline.is_supported()
 
 
 def _placeholder(field: models.Field) -> object:

@@ -8,3 +8,8 @@ class PathsConfig(AppConfig):
 
     name = "paths"
     verbose_name = "Learning paths"
+
+    def ready(self) -> None:
+        from paths import marks
+
+        marks.connect_signals()

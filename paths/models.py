@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from catalog.models import CatalogVersion
-from catalog.prepared import PreparedQuery, together
+from catalog.prepared import Column, PreparedQuery
 from paths.planner import HOURS_PER_WEEK_MAX, HOURS_PER_WEEK_MIN
 
 
@@ -41,6 +41,8 @@ class Learner(models.Model):
         related_name="learner",
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Moves with every change to the learner's progress, notes and ticks (paths/marks.py).
+    marks_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"learner {self.id}"
@@ -49,9 +51,10 @@ class Learner(models.Model):
 @dataclass(frozen=True, slots=True)
 class PathHeader:
     """What a saved path's page needs before it knows whether to render: who owns the path,
-    what its cached copy depends on, and the catalog's current version (read in the same
-    query, as `catalog.versioning.current_version()` would: 0 before any catalog). The
-    snapshot (the heavy part) is left in the database until the page is rendered."""
+    what its stored copy depends on (the path's own row, its learner's marks revision, the
+    catalog's current version, read in the same query as
+    `catalog.versioning.current_version()` would: 0 before any catalog). The snapshot (the
+    heavy part) and the marks are left in the database until the page is rendered."""
 
     id: int
     learner_id: uuid.UUID
@@ -59,6 +62,7 @@ class PathHeader:
     name: str
     updated: str
     catalog_version: int
+    marks_revision: int
     catalog_now: tuple[int, datetime | None]
 
 
@@ -69,24 +73,22 @@ class LearningPathQuerySet(models.QuerySet):
 
 
 class LearningPathManager(models.Manager.from_queryset(LearningPathQuerySet)):
-    def page_reads(
-        self, token: str, *also: tuple[PreparedQuery, dict[str, object]]
-    ) -> tuple[PathHeader | None, Marks, list[list[tuple]]]:
-        """What the saved path's page reads on every request: the header (the path with this
-        share token, without its snapshot and answers, and the catalog's current version, which
-        rides along as two subqueries), the marks of the path's learner (notes included: a
-        reader's page leaves them out), and the rows of the
-        queries `also`, all sent together (`catalog.prepared.together`: one round trip on
-        PostgreSQL). Marks are empty for a token that names no path."""
-        header_rows, mark_rows, *others = together(
-            (_HEADER, {"token": token}), (_MARKS_BY_TOKEN, {"token": token}), *also
-        )
-        header = _path_header(header_rows[0]) if header_rows else None
-        return header, _marks(mark_rows), others
+    def page_header(
+        self, token: str, also: tuple[Column, dict[str, object]] | None = None
+    ) -> tuple[PathHeader | None, object]:
+        """The header of the path with this share token (None: no such path), in one query,
+        with the value of the column `also` (a session's data: `pending_read`) selected in
+        the same statement (None without one, or without the path)."""
+        if also is None:
+            row = _HEADER.first(token=token)
+            return (_path_header(row) if row else None), None
+        column, values = also
+        row = _HEADER.with_column("also", column).first(token=token, **values)
+        return (_path_header(row[:-1]), row[-1]) if row else (None, None)
 
 
 def _path_header(row: tuple) -> PathHeader:
-    pk, learner_id, user_id, name, updated, catalog_version, number, changed_at = row
+    pk, learner_id, user_id, revision, name, updated, catalog_version, number, changed_at = row
     return PathHeader(
         id=pk,
         learner_id=learner_id,
@@ -94,6 +96,7 @@ def _path_header(row: tuple) -> PathHeader:
         name=name,
         updated=str(updated),
         catalog_version=catalog_version,
+        marks_revision=revision,
         catalog_now=(number or 0, changed_at if number is not None else None),
     )
 
@@ -301,6 +304,7 @@ def _header_row(token: str) -> models.QuerySet:
             "id",
             "learner_id",
             "learner__user_id",
+            "learner__marks_revision",
             "name",
             "updated",
             "catalog_version",
@@ -318,7 +322,7 @@ def _status_rows(learner_id: uuid.UUID) -> models.QuerySet:
     )
 
 
-def _mark_rows(learner_id: uuid.UUID | Subquery, *, notes: bool = True) -> models.QuerySet:
+def _mark_rows(learner_id: uuid.UUID, *, notes: bool = True) -> models.QuerySet:
     # Each row says what it is in its first column ("s" status, "t" tick, "n" note); the other
     # columns are NULL where its table has nothing to say. Every column is an expression, so
     # each part selects them in this order (the ORM puts plain fields before expressions).
@@ -365,12 +369,6 @@ def _mark_rows(learner_id: uuid.UUID | Subquery, *, notes: bool = True) -> model
 _HEADER = PreparedQuery(_header_row, token=LearningPath._meta.get_field("token"))
 _STATUSES = PreparedQuery(_status_rows, learner_id=Progress._meta.get_field("learner"))
 _MARKS = PreparedQuery(_mark_rows, learner_id=Progress._meta.get_field("learner"))
-_MARKS_BY_TOKEN = PreparedQuery(
-    lambda token: _mark_rows(
-        Subquery(LearningPath.objects.filter(token=token).order_by().values("learner_id")[:1])
-    ),
-    token=LearningPath._meta.get_field("token"),
-)
 _MARKS_WITHOUT_NOTES = PreparedQuery(
     lambda learner_id: _mark_rows(learner_id, notes=False),
     learner_id=Progress._meta.get_field("learner"),

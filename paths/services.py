@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from paths.api_json import validate_answers
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
+from paths.marks import marks_changing
 from paths.models import CheckpointTick, Learner, LearningPath, Note, Progress, ProgressStatus
 from paths.planner import (
     HOURS_PER_WEEK_MAX,
@@ -154,10 +155,11 @@ def learner_adopt(*, session_learner_id: uuid.UUID | None, user: AbstractBaseUse
         if guest is None:
             return Adoption(own)
         paths = LearningPath.objects.filter(learner=guest).update(learner=own)
-        progress = _merge_progress(guest, own)
-        notes = _merge_notes(guest, own)
-        _merge_ticks(guest, own)
-        guest.delete()
+        with marks_changing(own.pk):
+            progress = _merge_progress(guest, own)
+            notes = _merge_notes(guest, own)
+            _merge_ticks(guest, own)
+            guest.delete()
     return Adoption(own, paths=paths, progress=progress, notes=notes)
 
 
@@ -411,7 +413,7 @@ def progress_set(*, learner_id: uuid.UUID, technology_slug: str, status: str) ->
     """
     if status not in ProgressStatus.values:
         raise ValidationError({"status": f"Unknown status {status[:20]!r}."})
-    with transaction.atomic():
+    with marks_changing(learner_id):
         progress, _ = Progress.objects.update_or_create(
             learner_id=learner_id,
             technology_slug=technology_slug,
@@ -435,7 +437,7 @@ def checkpoints_set(
     unknown = set(ticked) - set(checkpoints)
     if unknown:
         raise ValidationError({"checkpoint": "Tick only this step's checkpoints."})
-    with transaction.atomic():
+    with marks_changing(learner_id):
         rows = CheckpointTick.objects.filter(learner_id=learner_id, technology_slug=technology_slug)
         rows.filter(checkpoint__in=[c for c in checkpoints if c not in ticked]).delete()
         have = set(rows.values_list("checkpoint", flat=True))
@@ -472,7 +474,7 @@ def note_set(
     """
     if len(text) > Note.MAX_LENGTH:
         raise ValidationError({"text": f"Keep the note to {Note.MAX_LENGTH:,} characters."})
-    with transaction.atomic():
+    with marks_changing(learner_id):
         note = (
             Note.objects.select_for_update()
             .filter(learner_id=learner_id, technology_slug=technology_slug)

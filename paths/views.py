@@ -235,30 +235,27 @@ def _path_page_context(
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
     else reads it with the owner's progress."""
-    # The session's row (when the visitor has one) rides along with the path's own reads.
+    # One query: the path's header, which names everything its stored copy depends on, with
+    # the visitor's session data (when they have a session) in the same statement.
     session = getattr(request, "session", None)
-    read_query = getattr(session, "read_query", None)  # accounts.sessions.SessionStore
-    session_read = read_query() if read_query else None
-    header, marks, session_rows = LearningPath.objects.page_reads(
-        token, *([session_read] if session_read else [])
-    )
-    if session_read:
-        session.use_rows(session_rows[0])
+    pending_read = getattr(session, "pending_read", None)  # accounts.sessions.SessionStore
+    also = pending_read() if pending_read else None
+    header, session_data = LearningPath.objects.page_header(token, also)
     if header is None:
         raise Http404("No such path.")
+    if also:
+        session.use_data(session_data)
     owner = is_owner(request, header)
-    statuses, notes, ticks = marks
-    if not owner:
-        notes = {}  # a reader's page never shows the owner's notes
     version, changed_at = header.catalog_now
     today = timezone.localdate()
 
     def context() -> dict:
-        # Rendering is rare (the page is cached per state), so the full path and its snapshot
-        # are loaded only then.
+        # Rendering is rare (the page is stored per state), so the full path, its snapshot and
+        # the learner's marks are read only then.
         path = LearningPath.objects.select_related("learner").filter(pk=header.id).first()
         if path is None:  # deleted since the header was read
             raise Http404("No such path.")
+        statuses, notes, ticks = learner_marks(path.learner_id, notes=owner)
         return _path_page_context(
             request, path, statuses, notes, ticks, owner=owner, catalog_version=version
         )
@@ -271,9 +268,8 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         context,
         key=f"path|{token}|{'owner' if owner else 'reader'}|{request.get_host()}",
         state=page_state(
-            statuses,
-            notes,
-            sorted((slug, sorted(ticked)) for slug, ticked in ticks.items()),  # repr-stable
+            header.learner_id,
+            header.marks_revision,
             header.name,
             header.updated,
             version,

@@ -3,15 +3,14 @@ value, on each database and in every thread."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import threading
 
 import pytest
 from django.db import connections
+from django.db.models import Count, Subquery, Value
 
 from catalog.models import CatalogVersion
-from catalog.prepared import PreparedQuery, together
+from catalog.prepared import Column, PreparedQuery
 from catalog.versioning import bump_catalog_version, current_version
 from paths.models import Progress
 from paths.services import learner_create, progress_set
@@ -87,55 +86,27 @@ def test_a_query_that_ignores_an_argument_is_refused():
         prepared.first(slug="a")
 
 
-def test_queries_sent_together_give_each_its_own_rows():
+def test_a_column_rides_along_in_the_querys_own_statement(django_assert_num_queries):
     learners = learners_with_statuses()
     prepared = PreparedQuery(statuses_of, learner_id=LEARNER, slug=SLUG)
-    calls = [(prepared, {"learner_id": learner.pk, "slug": "b"}) for learner in learners]
-    calls.append((prepared, {"learner_id": learner_create().pk, "slug": "a"}))  # no rows
-    assert together(*calls) == [list(query.rows(**values)) for query, values in calls]
-    assert together() == [] and together(calls[0]) == [list(prepared.rows(**calls[0][1]))]
-
-
-def test_queries_sent_together_are_each_logged_and_wrapped_as_any_query():
-    from django.db import OperationalError, connection
-    from django.test.utils import CaptureQueriesContext
-
-    learner = learner_create()
-    prepared = PreparedQuery(statuses_of, learner_id=LEARNER, slug=SLUG)
-    calls = [(prepared, {"learner_id": learner.pk, "slug": slug}) for slug in ("a", "b", "c")]
-    with CaptureQueriesContext(connection) as queries:
-        together(*calls)
-    assert len(queries) == 3
-
-    def fail(execute, sql, params, many, context):
-        raise OperationalError("server closed the connection unexpectedly")
-
-    with connection.execute_wrapper(fail), pytest.raises(OperationalError):
-        together(*calls)
-    assert together(*calls) == [[], [], []]  # the connection is usable afterwards
-
-
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI runs the suite on both)",
-)
-def test_on_postgresql_queries_sent_together_make_one_round_trip(tmp_path):
-    from django.db import connection
-    from psycopg import pq
-
-    learner = learner_create()
-    progress_set(learner_id=learner.pk, technology_slug="a", status="done")
-    prepared = PreparedQuery(statuses_of, learner_id=LEARNER, slug=SLUG)
-    calls = [(prepared, {"learner_id": learner.pk, "slug": slug}) for slug in ("a", "b", "c")]
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    trace = tmp_path / "libpq.trace"
-    with trace.open("w") as out:  # libpq's own record of every protocol message, in order
-        pgconn.trace(out.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        rows = together(*calls)
-        pgconn.untrace()
-    assert rows[0] and rows[0][0][0] == "a"
-    senders = [line.split("\t", 1)[0] for line in trace.read_text().splitlines() if line]
-    turns = sum(1 for pair in itertools.pairwise(senders) if pair == ("F", "B"))
-    assert turns == 1, trace.read_text()  # everything sent, then every answer read
+    count = Column(
+        lambda other: Subquery(
+            Progress.objects.filter(learner_id=other)
+            .order_by()
+            .values("learner_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        ),
+        {"other": LEARNER},
+    )
+    both = prepared.with_column("theirs", count)
+    assert prepared.with_column("theirs", count) is both  # built and compiled once
+    for learner in learners:
+        for other in learners:
+            with django_assert_num_queries(1):
+                rows = list(both.rows(learner_id=learner.pk, slug="a", other=other.pk))
+            plain = list(prepared.rows(learner_id=learner.pk, slug="a"))
+            theirs = Progress.objects.filter(learner_id=other.pk).count()
+            assert rows == [(*row, theirs) for row in plain]
+    with pytest.raises(ValueError, match="slug"):
+        prepared.with_column("again", Column(lambda slug: Value(slug), {"slug": SLUG}))
