@@ -49,8 +49,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import http_date, parse_etags
 
 # Whitespace between tags that holds a line break. Text from the catalog or a learner is
 # escaped, so `>` and `<` here are always markup; no template of ours uses <pre>.
@@ -260,6 +260,7 @@ def cached_page(
     for_everyone: bool = True,
     typed: bool = False,
     version: tuple | None = None,
+    never_stored: bool = False,
 ) -> HttpResponse:
     """`render(request, template_name, context())`, stored whole and served from the copies.
 
@@ -269,12 +270,17 @@ def cached_page(
     CSRF token out of the layout; any other page is one visitor's (their token in it). A
     page whose key holds what a visitor `typed` is kept only in the process's store for those.
     `version` is the catalog version when `state` is made from it alone: a guest's page is then
-    served again before the visitor layers (`guest_answer`).
+    served again before the visitor layers (`guest_answer`). A page `never_stored` by browsers
+    or proxies gets the headers of Django's `never_cache` with the validators (as that
+    decorator would give them on top, without parsing and rebuilding Cache-Control twice).
     """
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     identity = f"{key}|{'member' if signed_in else 'guest'}"
     if settings.DEBUG or get_messages(request):
-        return render(request, template_name, {**context(), "for_everyone": for_everyone})
+        response = render(request, template_name, {**context(), "for_everyone": for_everyone})
+        if never_stored:
+            add_never_cache_headers(response)
+        return response
 
     def full_state() -> str:
         secret = "" if for_everyone else _csrf_secret(request)
@@ -283,7 +289,7 @@ def cached_page(
     current = full_state()
     etag = f'"{current}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        return _with_validators(HttpResponseNotModified(), etag)
+        return _with_validators(HttpResponseNotModified(), etag, never_stored)
     cache_key = "page:" + page_state(identity)
     shared = not typed and _shared()
     local = _typed if typed else _local
@@ -306,7 +312,8 @@ def cached_page(
         stored = (copy.state, copy.content_type, copy.content)
         if cache.set(cache_key, stored, timeout=TIMEOUT) is not False:
             local.put(cache_key, replace(copy, shared=True))
-    response = _with_validators(HttpResponse(copy.content, content_type=copy.content_type), etag)
+    response = HttpResponse(copy.content, content_type=copy.content_type)
+    response = _with_validators(response, etag, never_stored)
     if version is not None and for_everyone and not signed_in:
         response.guest_copy = _GuestCopy(typed, cache_key, copy.state, version, settings.RELEASE)
     return response
@@ -329,8 +336,16 @@ def typed_answer(key: str, state: object, make: Callable[[], HttpResponse]) -> H
     return HttpResponse(copy.content, content_type=copy.content_type)
 
 
-def _with_validators(response: HttpResponse, etag: str) -> HttpResponse:
+# What `patch_cache_control(private=True, no_cache=True)` and then `never_cache` make.
+_NEVER_STORED = "private, no-cache, max-age=0, no-store, must-revalidate"
+
+
+def _with_validators(response: HttpResponse, etag: str, never_stored: bool) -> HttpResponse:
     response["ETag"] = etag
+    if never_stored:
+        response["Expires"] = http_date()
+        response["Cache-Control"] = _NEVER_STORED
+        return response
     # Revalidate every time, so an edit shows at once; private: the header differs by account.
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -230,7 +230,6 @@ def _path_page_context(
     }
 
 
-@never_cache
 @require_safe
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
@@ -278,6 +277,7 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             today,
         ),
         for_everyone=not owner,
+        never_stored=True,  # the owner's progress changes it: never kept by a browser
     )
 
 

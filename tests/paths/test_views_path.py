@@ -60,6 +60,37 @@ def progress_url(path: LearningPath, slug: str) -> str:
     return f"/paths/{path.token}/progress/{slug}/"
 
 
+def never_cache_headers(response) -> tuple[set[str], bool]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}, "Expires" in response
+
+
+def test_no_browser_or_proxy_keeps_a_path_page(client, owner):
+    """Every answer of the path page carries Django's never_cache headers with the page
+    cache's validators: the owner's and a reader's, stored or rendered, a 304, and a page
+    with a message pending."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    expected = ({"private", "no-cache", "max-age=0", "no-store", "must-revalidate"}, True)
+    url = owner.get_absolute_url()
+    reader = Client()
+    for visitor in (client, reader):
+        first, stored = visitor.get(url), visitor.get(url)
+        again = visitor.get(url, headers={"If-None-Match": stored["ETag"]})
+        assert (first.status_code, stored.status_code, again.status_code) == (200, 200, 304)
+        for response in (first, stored, again):
+            assert never_cache_headers(response) == expected
+            assert response["ETag"] == stored["ETag"]
+    storage = CookieStorage(client.get(url).wsgi_request)
+    client.cookies[CookieStorage.cookie_name] = storage._encode(
+        [Message(constants.SUCCESS, "Saved.")]
+    )
+    with_message = client.get(url)
+    assert "Saved." in body(with_message)
+    assert never_cache_headers(with_message) == expected
+
+
 def test_owner_sees_the_path(client, owner):
     response = client.get(owner.get_absolute_url())
     assert response.status_code == 200
