@@ -7,7 +7,8 @@ path's, with its learner's revision and the catalog version), not the learner's 
 number moves in the transaction of the write it counts. `paths.services` opens each write with
 `marks_changing`, which takes the learner's row first: one bump per write, and one lock order
 (the learner, then their marks), so two writes of one learner wait for each other instead of
-deadlocking. Signals count a change made anywhere else (the admin, a shell).
+deadlocking. Signals count a change made anywhere else (the admin, a shell); a row saved to
+another learner counts for both.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 _counted: contextvars.ContextVar[bool] = contextvars.ContextVar("marks_change_counted")
 
@@ -49,9 +50,19 @@ def _on_change(sender: type, instance: object, **kwargs: object) -> None:
     count_marks_change(instance.learner_id)
 
 
+def _on_move(sender: type, instance: object, **kwargs: object) -> None:
+    """A row saved to another learner (the admin's learner field) leaves the first one too."""
+    if kwargs.get("raw") or _counted.get(False) or instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("learner_id", flat=True).first()
+    if before is not None and before != instance.learner_id:
+        count_marks_change(before)
+
+
 def connect_signals() -> None:
     from paths.models import CheckpointTick, Note, Progress
 
     for model in (Progress, Note, CheckpointTick):
+        pre_save.connect(_on_move, sender=model, dispatch_uid=f"marks-move-{model.__name__}")
         post_save.connect(_on_change, sender=model, dispatch_uid=f"marks-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"marks-del-{model.__name__}")

@@ -101,6 +101,14 @@ def test_every_change_to_a_learners_marks_moves_their_revision(load_document, dj
     with pytest.raises(NoteConflict):
         note_set(learner_id=learner_id, technology_slug="b", text="Stale.", expected_version=0)
     assert not moved()
+    # A row the admin gives to another learner leaves this one: both revisions move.
+    other = make_path(learner=learner_create())
+    theirs = LearningPath.objects.page_header(other.token)[0].marks_revision
+    note = Note.objects.get(learner_id=learner_id, technology_slug="b")
+    note.learner_id = other.learner_id
+    note.save()
+    assert moved()
+    assert LearningPath.objects.page_header(other.token)[0].marks_revision != theirs
 
 
 def test_a_sign_up_that_merges_a_guests_marks_moves_the_accounts_revision(
