@@ -29,20 +29,16 @@ def _live_session(session_key: str, now: object) -> models.QuerySet:
     )
 
 
-_LIVE_SESSION = PreparedQuery(
-    _live_session,
-    session_key=Session._meta.get_field("session_key"),
-    now=Session._meta.get_field("expire_date"),
-)
-
-
+# Its arguments, each compared with this field.
+_LIVE_SESSION_ARGUMENTS = {
+    "session_key": Session._meta.get_field("session_key"),
+    "now": Session._meta.get_field("expire_date"),
+}
+_LIVE_SESSION = PreparedQuery(_live_session, **_LIVE_SESSION_ARGUMENTS)
 # The same row's data, as a value another query selects (NULL when there is no live session).
 SESSION_DATA = Column(
     lambda session_key, now: Subquery(_live_session(session_key, now)[:1]),
-    {
-        "session_key": Session._meta.get_field("session_key"),
-        "now": Session._meta.get_field("expire_date"),
-    },
+    _LIVE_SESSION_ARGUMENTS,
 )
 
 _NOT_READ = object()

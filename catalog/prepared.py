@@ -61,20 +61,14 @@ class PreparedQuery:
     def rows(self, **values: object) -> Iterator[tuple]:
         """The query's rows for these argument values, converted as the ORM would."""
         connection = connections[DEFAULT_DB_ALIAS]
-        compiled, params = self._statement(connection, values)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            found = cursor.fetchall()
-        return _converted(compiled, found)
-
-    def _statement(
-        self, connection: BaseDatabaseWrapper, values: dict[str, object]
-    ) -> tuple[_Compiled, list[object]]:
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = list(compiled.params)
         for index, name in compiled.slots.items():
             params[index] = self._arguments[name].get_db_prep_value(values[name], connection)
-        return compiled, params
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            found = cursor.fetchall()
+        return _converted(compiled, found)
 
     def first(self, **values: object) -> tuple | None:
         return next(self.rows(**values), None)
