@@ -117,17 +117,19 @@ class HealthProbeMiddleware:
         return self.get_response(request)
 
 
-class GuestPageMiddleware:
-    """Answer a guest's request for a page for everyone from the process's copy, before the
-    layers that are about the visitor (sessions, CSRF, accounts, flash messages, htmx) run.
+class StoredPageMiddleware:
+    """Answer a request the view answered with a stored page from the process's copy again,
+    before the layers that are about the visitor (sessions, CSRF, accounts, flash messages,
+    htmx) run.
 
-    A guest is a GET without a session or a flash message cookie (catalog.page_cache
-    `guest_request`): those layers would find nothing of theirs, and the page is the one every
-    guest gets. The view's own answer is kept, bytes and headers, by address and htmx headers
-    (`remember_guest_answer`); the next such request gets it again once the catalog version is
-    checked, as the view checks it (one query). Anything that does not match exactly — another
-    version or release, a copy gone or that Redis has not taken yet, a validator to check —
-    goes to the view. Host validation is done here too, as CommonMiddleware would.
+    The view's own answer is kept, bytes and headers, by everything about the request those
+    layers and the view read (catalog.page_cache `repeat_request`: address, query string, host,
+    htmx headers, session and CSRF cookies), with the one read the page was made from
+    (`Recheck`: the catalog version; for a saved path its header and the visitor's session
+    data). The same request gets the same answer again once that read, made again, gives the
+    same. Anything that does not match exactly — another read, release or visitor, a copy gone
+    or that Redis has not taken yet, a validator to check, a flash message — goes to the view.
+    Host validation is done here too, as CommonMiddleware would.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -135,14 +137,13 @@ class GuestPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from catalog import page_cache
-        from catalog.versioning import current_version
 
-        guest = page_cache.guest_request(request)
-        if guest is None:
+        repeat = page_cache.repeat_request(request)
+        if repeat is None:
             return self.get_response(request)
         request.get_host()  # DisallowedHost: a 400, as for every other request
         try:
-            response = page_cache.guest_answer(guest, current_version)
+            response = page_cache.repeat_answer(repeat)
         except DatabaseError as error:
             if not is_database_unavailable(error):
                 raise
@@ -150,7 +151,7 @@ class GuestPageMiddleware:
         if response is not None:
             return response
         response = self.get_response(request)
-        page_cache.remember_guest_answer(guest, response)
+        page_cache.remember_answer(repeat, response)
         return response
 
 

@@ -103,8 +103,8 @@ MIDDLEWARE = [
     # Health probes send an IP as the Host: answered here, before anything validates it.
     "advisor.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A guest's page for everyone, from the process's copy (catalog/page_cache.py).
-    "advisor.middleware.GuestPageMiddleware",
+    # A stored page the view answered the same request with, again (catalog/page_cache.py).
+    "advisor.middleware.StoredPageMiddleware",
     # The plain-HTTP trial: cookies of plain-HTTP requests without Secure (not used otherwise).
     "advisor.middleware.PlainHttpCookiesMiddleware",
     # Reads a posted form before the CSRF check does, so a limit gets a clear page, not a bare 400.

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor.middleware import bad_request_response, database_unavailable, is_database_unavailable
-from catalog.page_cache import cached_page
+from catalog.page_cache import Recheck, cached_page
 from catalog.selectors import home_categories
 from catalog.versioning import current_version
 
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         lambda: {"categories": home_categories()},
         key="home",
         state="|".join(map(str, version)),
-        version=version,
+        recheck=Recheck(current_version, version),
     )
 
 

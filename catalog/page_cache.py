@@ -19,12 +19,13 @@ process's own and never in the shared cache, so made-up queries cannot fill Redi
 other pages out; `POST /api/plan` keeps its plans there too, by the body posted
 (`typed_answer`), the planner being a function of the catalog version and that body alone.
 
-A visitor without a session or a flash message cookie (a guest) who asks again for a page for
-everyone whose state is the catalog version alone (home and the catalog pages) is answered
-from the process's copy before the layers that are about the visitor run (sessions, CSRF,
-accounts: advisor.middleware.GuestPageMiddleware): with the bytes and the headers the view's
-answer had for the same address and htmx headers, once the version is checked as the view
-checks it. Anything that does not match exactly goes to the view.
+A request the view answered with a stored page is answered again from the process's copy
+before the layers that are about the visitor run (sessions, CSRF, accounts:
+advisor.middleware.StoredPageMiddleware), with the bytes and the headers the view's answer had,
+when it is the same request (address, query string, host, htmx headers, session and CSRF
+cookies, no flash message) and the one read the page was made from gives the same again
+(`Recheck`: the catalog version; a saved path's header with the visitor's session data and the
+day). Anything that does not match exactly goes to the view.
 
 The same key and state make the ETag, so a browser's copy that is current gets a 304. In
 development (`DEBUG`) nothing is stored, so every template edit shows at once; a page with a
@@ -115,40 +116,54 @@ _typed = _LocalCopies(TYPED_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
-class _GuestCopy:
-    """Where a guest's page is kept and what it was made from (set on the view's answer)."""
+class Recheck:
+    """What a stored page was made from, as a read that can be made again before the visitor
+    layers run: `read()` gives it now (one query), `made_from` is what it gave when the view
+    answered. A recheck `with_session` reads the visitor's session too (its data is part of
+    what it gives), so it may answer a visitor who has one; any other answers only visitors
+    without a session."""
+
+    read: Callable[[], object]
+    made_from: object
+    with_session: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    """Where a page the view answered with is kept and what it was made from (set on the
+    view's answer)."""
 
     typed: bool  # which of the process's stores holds it
     cache_key: str
     state: str
-    version: tuple  # the catalog version the state was made from
+    recheck: Recheck
     release: str
 
 
 @dataclass(frozen=True, slots=True)
-class _GuestEntry:
-    copy: _GuestCopy
+class _Answer:
+    copy: _Remembered
     headers: tuple[tuple[str, str], ...]  # the view's answer's, but its length
 
 
-class _GuestAnswers:
-    """Guest requests (by address and htmx headers) to the page the view answered them with,
-    bounded in number (least recently asked dropped first): made-up query strings cost an
-    entry each, never a page."""
+class _Answers:
+    """Requests (`repeat_request`) to the page the view answered them with, bounded in number
+    (least recently asked dropped first): made-up query strings or cookies cost an entry each,
+    never a page."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._entries: OrderedDict[tuple[str, ...], _GuestEntry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, ...], _Answer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, request: tuple[str, ...]) -> _GuestEntry | None:
+    def get(self, request: tuple[str, ...]) -> _Answer | None:
         with self._lock:
             entry = self._entries.get(request)
             if entry is not None:
                 self._entries.move_to_end(request)
             return entry
 
-    def put(self, request: tuple[str, ...], entry: _GuestEntry) -> None:
+    def put(self, request: tuple[str, ...], entry: _Answer) -> None:
         with self._lock:
             self._entries[request] = entry
             self._entries.move_to_end(request)
@@ -163,18 +178,18 @@ class _GuestAnswers:
             self._entries.clear()
 
 
-GUEST_REQUESTS = 4096
+REMEMBERED_REQUESTS = 4096
 # A longer query string (made up: the forms send far less) is not remembered, so the entries
 # stay small; such a request goes to the view.
-GUEST_QUERY_LENGTH = 512
-_guests = _GuestAnswers(GUEST_REQUESTS)
+REMEMBERED_QUERY_LENGTH = 512
+_answers = _Answers(REMEMBERED_REQUESTS)
 
 
 def reset_local_copies() -> None:
     """Forget the process's copies (the tests start each with none)."""
     _local.clear()
     _typed.clear()
-    _guests.clear()
+    _answers.clear()
 
 
 def local_copy_keys() -> list[str]:
@@ -182,37 +197,44 @@ def local_copy_keys() -> list[str]:
     return _local.keys() + _typed.keys()
 
 
-def guest_request(request: HttpRequest) -> tuple[str, ...] | None:
-    """What names a guest's request for a page (address, query string, htmx headers), or None
-    when the request is not a guest's plain GET: a session or a flash message cookie, a
-    validator to check, a very long query string, development. Such requests always go to the
-    view."""
+def repeat_request(request: HttpRequest) -> tuple[str, ...] | None:
+    """What names a request for a page (address, query string, host, htmx headers, session and
+    CSRF cookies), or None when it is not a plain GET that could be answered again as it was:
+    a flash message cookie, a validator to check, a very long query string, development. Such
+    requests always go to the view."""
     if request.method != "GET" or settings.DEBUG:
         return None
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+    if CookieStorage.cookie_name in cookies:
         return None
-    headers = request.headers
-    query = request.META.get("QUERY_STRING", "")
-    if "If-None-Match" in headers or len(query) > GUEST_QUERY_LENGTH:
+    meta = request.META
+    query = meta.get("QUERY_STRING", "")
+    if "HTTP_IF_NONE_MATCH" in meta or len(query) > REMEMBERED_QUERY_LENGTH:
         return None
     return (
         request.path_info,
         query,
-        headers.get("HX-Request", ""),
-        headers.get("HX-History-Restore-Request", ""),
+        meta.get("HTTP_HOST", ""),
+        meta.get("HTTP_X_FORWARDED_HOST", ""),
+        meta.get("HTTP_HX_REQUEST", ""),
+        meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+        cookies.get(settings.SESSION_COOKIE_NAME, ""),
+        cookies.get(settings.CSRF_COOKIE_NAME, ""),
     )
 
 
-def guest_answer(guest: tuple[str, ...], version: Callable[[], tuple]) -> HttpResponse | None:
-    """The page the view answered `guest` with, from the process's copy, when that copy is
-    still current (`version()`: the catalog version now, read only when there is a copy) and,
-    with Redis, is in the shared cache too; None sends the request on to the view."""
-    entry = _guests.get(guest)
+_SESSION = 6  # where repeat_request's name holds the session cookie
+
+
+def repeat_answer(request: tuple[str, ...]) -> HttpResponse | None:
+    """The page the view answered `request` with, from the process's copy, when its recheck
+    still gives what the page was made from (read only when there is a copy) and, with
+    Redis, the shared cache holds it too; None sends the request on to the view."""
+    entry = _answers.get(request)
     if entry is None:
         return None
     copy = entry.copy
-    if copy.release != settings.RELEASE or version() != copy.version:
+    if copy.release != settings.RELEASE or copy.recheck.read() != copy.recheck.made_from:
         return None
     stored = (_typed if copy.typed else _local).get(copy.cache_key)
     if stored is None or stored.state != copy.state:
@@ -226,14 +248,17 @@ def guest_answer(guest: tuple[str, ...], version: Callable[[], tuple]) -> HttpRe
     return response
 
 
-def remember_guest_answer(guest: tuple[str, ...], response: HttpResponse) -> None:
-    """Keep what the view answered `guest`, when it was a stored page that may be served again
-    this way (`cached_page(…, version=…)`) and set no cookie."""
-    copy = getattr(response, "guest_copy", None)
+def remember_answer(request: tuple[str, ...], response: HttpResponse) -> None:
+    """Keep what the view answered `request` with, when it was a stored page that may be
+    served again this way (`cached_page(…, recheck=…)`), for a visitor with a session only
+    when the recheck reads it, and the answer set no cookie."""
+    copy = getattr(response, "remembered", None)
     if copy is None or response.status_code != 200 or response.streaming or response.cookies:
         return
+    if request[_SESSION] and not copy.recheck.with_session:
+        return
     headers = tuple((name, value) for name, value in response.items() if name != "Content-Length")
-    _guests.put(guest, _GuestEntry(copy, headers))
+    _answers.put(request, _Answer(copy, headers))
 
 
 def page_state(*parts: object) -> str:
@@ -259,7 +284,7 @@ def cached_page(
     state: str,
     for_everyone: bool = True,
     typed: bool = False,
-    version: tuple | None = None,
+    recheck: Recheck | None = None,
     never_stored: bool = False,
 ) -> HttpResponse:
     """`render(request, template_name, context())`, stored whole and served from the copies.
@@ -269,10 +294,11 @@ def cached_page(
     `for_everyone` is rendered with `for_everyone=True` in its context, which leaves the
     CSRF token out of the layout; any other page is one visitor's (their token in it). A
     page whose key holds what a visitor `typed` is kept only in the process's store for those.
-    `version` is the catalog version when `state` is made from it alone: a guest's page is then
-    served again before the visitor layers (`guest_answer`). A page `never_stored` by browsers
-    or proxies gets the headers of Django's `never_cache` with the validators (as that
-    decorator would give them on top, without parsing and rebuilding Cache-Control twice).
+    `recheck` makes what `state` was made from again in one read: the same request is then
+    answered again before the visitor layers (`repeat_answer`) while it gives the same. A
+    page `never_stored` by browsers or proxies gets the headers of Django's `never_cache` with
+    the validators (as that decorator would give them on top, without parsing and rebuilding
+    Cache-Control twice).
     """
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     identity = f"{key}|{'member' if signed_in else 'guest'}"
@@ -314,8 +340,8 @@ def cached_page(
             local.put(cache_key, replace(copy, shared=True))
     response = HttpResponse(copy.content, content_type=copy.content_type)
     response = _with_validators(response, etag, never_stored)
-    if version is not None and for_everyone and not signed_in:
-        response.guest_copy = _GuestCopy(typed, cache_key, copy.state, version, settings.RELEASE)
+    if recheck is not None and not signed_in and (for_everyone or recheck.with_session):
+        response.remembered = _Remembered(typed, cache_key, copy.state, recheck, settings.RELEASE)
     return response
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog.htmx import HtmxHttpRequest, template_for
 from catalog.models import TechnologyKind, TechnologyLevel
-from catalog.page_cache import cached_page
+from catalog.page_cache import Recheck, cached_page
 from catalog.search import MAX_QUERY_LENGTH
 from catalog.selectors import BrowseCatalog, browse_catalog
 from catalog.versioning import current_version
@@ -107,7 +107,7 @@ def _catalog_page(
         key=key,
         state=catalog.version_key,
         typed=bool(filters and filters.query),
-        version=catalog.version,
+        recheck=Recheck(current_version, catalog.version),
     )
 
 

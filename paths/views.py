@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC
-from functools import wraps
+from functools import partial, wraps
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.htmx import HtmxHttpRequest, is_swap, redirect_for, template_for
-from catalog.page_cache import cached_page, page_state
+from catalog.page_cache import Recheck, cached_page, page_state
 from catalog.versioning import current_version
 from paths import questionnaire
 from paths.catalog_cache import CatalogBundle, get_catalog_bundle
@@ -230,6 +232,15 @@ def _path_page_context(
     }
 
 
+def _path_page_read(token: str, session_key: str | None) -> tuple:
+    """What a saved path's stored page is made from, in the page's one query: the path's
+    header, the data of the session `session_key` (None: no session read), and the day."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    also = store(session_key).pending_read() if session_key else None
+    header, session_data = LearningPath.objects.page_header(token, also)
+    return header, session_data, timezone.localdate()
+
+
 @require_safe
 def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
@@ -239,6 +250,9 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     session = getattr(request, "session", None)
     pending_read = getattr(session, "pending_read", None)  # accounts.sessions.SessionStore
     also = pending_read() if pending_read else None
+    # Whose session the read covers: this visitor's, or none when they have none.
+    session_key = also[1]["session_key"] if also else None
+    with_session = also is not None or getattr(session, "session_key", None) is None
     header, session_data = LearningPath.objects.page_header(token, also)
     if header is None:
         raise Http404("No such path.")
@@ -277,6 +291,12 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
             today,
         ),
         for_everyone=not owner,
+        # The same request is answered again while the same query reads the same.
+        recheck=Recheck(
+            partial(_path_page_read, token, session_key),
+            (header, session_data, today),
+            with_session=with_session,
+        ),
         never_stored=True,  # the owner's progress changes it: never kept by a browser
     )
 

@@ -242,13 +242,13 @@ def test_a_guest_s_page_is_refused_for_a_host_not_allowed(small_catalog):
 def test_guest_requests_are_remembered_in_a_bounded_number(client, small_catalog, monkeypatch):
     from catalog import page_cache
 
-    monkeypatch.setattr(page_cache._guests, "limit", 5)
+    monkeypatch.setattr(page_cache._answers, "limit", 5)
     for number in range(20):
         assert client.get(f"/catalog/?made-up={number}").status_code == 200
-    assert len(page_cache._guests) == 5
+    assert len(page_cache._answers) == 5
     assert len(local_copy_keys()) == 1  # made-up parameters share the one page
-    page_cache._guests.clear()
-    long = "x" * (page_cache.GUEST_QUERY_LENGTH + 1)
+    page_cache._answers.clear()
+    long = "x" * (page_cache.REMEMBERED_QUERY_LENGTH + 1)
     for _ in range(2):
         assert client.get(f"/catalog/?made-up={long}").status_code == 200
-    assert len(page_cache._guests) == 0  # a query string that long is never remembered
+    assert len(page_cache._answers) == 0  # a query string that long is never remembered

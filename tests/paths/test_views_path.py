@@ -91,6 +91,93 @@ def test_no_browser_or_proxy_keeps_a_path_page(client, owner):
     assert never_cache_headers(with_message) == expected
 
 
+def answered_by_the_view(response) -> bool:
+    """Whether the request went through the visitor layers and the view, not answered again
+    from the page's copy before sessions run (advisor.middleware.StoredPageMiddleware)."""
+    return hasattr(response.wsgi_request, "session")
+
+
+def test_a_path_page_asked_again_is_answered_before_the_visitor_layers(
+    client, owner, django_assert_num_queries
+):
+    """Once the view has answered a request with the stored page and set no cookie, the same
+    request gets the same answer again, bytes and headers, in the page's one query: the
+    owner's (with their session and CSRF cookies) and a reader's."""
+    url = owner.get_absolute_url()
+    reader = Client()
+    # The owner's first answer issues their CSRF cookie, so the view answers them twice.
+    for visitor, by_the_view in ((client, [True, True, False]), (reader, [True, False, False])):
+        answers = [visitor.get(url), visitor.get(url)]
+        with django_assert_num_queries(1):
+            answers.append(visitor.get(url))
+        assert [answered_by_the_view(answer) for answer in answers] == by_the_view
+        stored, again = answers[1:]
+        assert again.content == stored.content
+        assert sorted(again.headers.items()) == sorted(stored.headers.items())
+    assert 'aria-pressed="true"' in body(client.get(url))
+    assert 'aria-pressed="true"' not in body(reader.get(url))
+
+
+@pytest.mark.parametrize("change", ["status", "note", "name"])
+def test_a_change_shows_at_once_on_a_page_asked_again(client, owner, change):
+    url = owner.get_absolute_url()
+    reader = Client()
+    for _ in range(3):
+        client.get(url), reader.get(url)
+    slug = owner.snapshot["steps"][0]["technology"]
+    if change == "status":
+        assert client.post(progress_url(owner, slug), {"status": "done"}).status_code == 302
+    elif change == "note":
+        note_set(
+            learner_id=owner.learner_id, technology_slug=slug, text="Mine.", expected_version=0
+        )
+    else:
+        path_rename(path=owner, name="A path renamed")
+    mine, theirs = client.get(url), reader.get(url)
+    assert answered_by_the_view(mine) and answered_by_the_view(theirs)
+    shown = {
+        "status": (r'value="done"[^>]*aria-pressed="true"', "Status: Done"),
+        "note": ("Mine.", None),
+        "name": ("A path renamed", "A path renamed"),
+    }[change]
+    assert re.search(shown[0], body(mine))
+    if shown[1] is None:
+        assert "Mine." not in body(theirs)  # notes are the owner's alone
+    else:
+        assert shown[1] in body(theirs)
+
+
+def test_a_session_that_ended_is_never_answered_as_the_owner(client, owner):
+    from django.contrib.sessions.models import Session
+
+    url = owner.get_absolute_url()
+    for _ in range(3):
+        client.get(url)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    page = client.get(url)
+    assert answered_by_the_view(page)
+    assert page.status_code == 200 and "aria-pressed" not in body(page)  # a reader's page
+
+
+def test_the_owner_s_page_is_answered_again_only_for_the_same_cookies_and_host(client, owner):
+    from django.conf import settings
+
+    url = owner.get_absolute_url()
+    for _ in range(3):
+        client.get(url)
+    # The same session in another browser, without this one's CSRF cookie: the view answers,
+    # with a token of its own.
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page = other.get(url)
+    assert answered_by_the_view(page) and settings.CSRF_COOKIE_NAME in page.cookies
+    assert 'aria-pressed="true"' in body(page)
+    # Another host the site answers to: its own page, with its own share link.
+    elsewhere = client.get(url, HTTP_HOST="localhost")
+    assert answered_by_the_view(elsewhere)
+    assert f'value="http://localhost{url}"' in body(elsewhere)
+
+
 def test_owner_sees_the_path(client, owner):
     response = client.get(owner.get_absolute_url())
     assert response.status_code == 200
