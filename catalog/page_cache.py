@@ -42,6 +42,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -153,17 +154,17 @@ class _Answers:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._entries: OrderedDict[tuple[str, ...], _Answer] = OrderedDict()
+        self._entries: OrderedDict[Repeat, _Answer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, request: tuple[str, ...]) -> _Answer | None:
+    def get(self, request: Repeat) -> _Answer | None:
         with self._lock:
             entry = self._entries.get(request)
             if entry is not None:
                 self._entries.move_to_end(request)
             return entry
 
-    def put(self, request: tuple[str, ...], entry: _Answer) -> None:
+    def put(self, request: Repeat, entry: _Answer) -> None:
         with self._lock:
             self._entries[request] = entry
             self._entries.move_to_end(request)
@@ -197,7 +198,20 @@ def local_copy_keys() -> list[str]:
     return _local.keys() + _typed.keys()
 
 
-def repeat_request(request: HttpRequest) -> tuple[str, ...] | None:
+class Repeat(NamedTuple):
+    """Everything about a request for a page that the visitor layers and the views read."""
+
+    path: str
+    query: str
+    host: str
+    forwarded_host: str
+    htmx: str
+    history_restore: str
+    session: str  # the session cookie ("" without one)
+    csrf: str
+
+
+def repeat_request(request: HttpRequest) -> Repeat | None:
     """What names a request for a page (address, query string, host, htmx headers, session and
     CSRF cookies), or None when it is not a plain GET that could be answered again as it was:
     a flash message cookie, a validator to check, a very long query string, development. Such
@@ -211,7 +225,7 @@ def repeat_request(request: HttpRequest) -> tuple[str, ...] | None:
     query = meta.get("QUERY_STRING", "")
     if "HTTP_IF_NONE_MATCH" in meta or len(query) > REMEMBERED_QUERY_LENGTH:
         return None
-    return (
+    return Repeat(
         request.path_info,
         query,
         meta.get("HTTP_HOST", ""),
@@ -223,10 +237,7 @@ def repeat_request(request: HttpRequest) -> tuple[str, ...] | None:
     )
 
 
-_SESSION = 6  # where repeat_request's name holds the session cookie
-
-
-def repeat_answer(request: tuple[str, ...]) -> HttpResponse | None:
+def repeat_answer(request: Repeat) -> HttpResponse | None:
     """The page the view answered `request` with, from the process's copy, when its recheck
     still gives what the page was made from (read only when there is a copy) and, with
     Redis, the shared cache holds it too; None sends the request on to the view."""
@@ -248,14 +259,14 @@ def repeat_answer(request: tuple[str, ...]) -> HttpResponse | None:
     return response
 
 
-def remember_answer(request: tuple[str, ...], response: HttpResponse) -> None:
+def remember_answer(request: Repeat, response: HttpResponse) -> None:
     """Keep what the view answered `request` with, when it was a stored page that may be
     served again this way (`cached_page(…, recheck=…)`), for a visitor with a session only
     when the recheck reads it, and the answer set no cookie."""
     copy = getattr(response, "remembered", None)
     if copy is None or response.status_code != 200 or response.streaming or response.cookies:
         return
-    if request[_SESSION] and not copy.recheck.with_session:
+    if request.session and not copy.recheck.with_session:
         return
     headers = tuple((name, value) for name, value in response.items() if name != "Content-Length")
     _answers.put(request, _Answer(copy, headers))

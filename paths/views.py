@@ -246,21 +246,19 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The saved path; its owner gets the progress buttons, notes and re-planning, everyone
     else reads it with the owner's progress."""
     # One query: the path's header, which names everything its stored copy depends on, with
-    # the visitor's session data (when they have a session) in the same statement.
+    # the visitor's session data (when they have a session not read yet) in the same statement.
     session = getattr(request, "session", None)
     pending_read = getattr(session, "pending_read", None)  # accounts.sessions.SessionStore
-    also = pending_read() if pending_read else None
-    # Whose session the read covers: this visitor's, or none when they have none.
-    session_key = also[1]["session_key"] if also else None
-    with_session = also is not None or getattr(session, "session_key", None) is None
-    header, session_data = LearningPath.objects.page_header(token, also)
+    session_key = session.session_key if pending_read and pending_read() else None
+    read = partial(_path_page_read, token, session_key)
+    made_from = read()
+    header, session_data, today = made_from
     if header is None:
         raise Http404("No such path.")
-    if also:
+    if session_key:
         session.use_data(session_data)
     owner = is_owner(request, header)
     version, changed_at = header.catalog_now
-    today = timezone.localdate()
 
     def context() -> dict:
         # Rendering is rare (the page is stored per state), so the full path, its snapshot and
@@ -292,10 +290,11 @@ def path_detail(request: HtmxHttpRequest, token: str) -> HttpResponse:
         ),
         for_everyone=not owner,
         # The same request is answered again while the same query reads the same.
+        # The read covers the visitor's session, or they have none.
         recheck=Recheck(
-            partial(_path_page_read, token, session_key),
-            (header, session_data, today),
-            with_session=with_session,
+            read,
+            made_from,
+            with_session=session_key is not None or getattr(session, "session_key", None) is None,
         ),
         never_stored=True,  # the owner's progress changes it: never kept by a browser
     )
