@@ -10,6 +10,7 @@ that counts the bytes it passes and closes every connection when stopped; and gu
 from __future__ import annotations
 
 import os
+import select
 import time
 
 import pytest
@@ -45,6 +46,16 @@ def proxied(db):
         proxy.stop()
 
 
+def wait_for_the_goodbye(wrapper, seconds: float = 10.0) -> None:
+    """Wait until the closed connection's socket has something to read, as it has once the
+    server's goodbye (or the end of the stream) has come through the proxy. A fixed sleep was
+    not enough on a busy machine: the server ends a backend after the signal, and the proxy's
+    thread passes the bytes on when it next runs."""
+    poller = select.poll()
+    poller.register(wrapper.connection.pgconn.socket, select.POLLIN | select.POLLPRI)
+    assert poller.poll(int(seconds * 1000)), "the closed connection's socket stayed quiet"
+
+
 def select_one(wrapper) -> int:
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -69,8 +80,8 @@ def test_a_connection_the_server_ended_is_replaced_before_the_first_query(proxie
     select_one(wrapper)
     pid = wrapper.connection.info.backend_pid
     with connection.cursor() as cursor:  # the suite's own connection ends it, as an admin would
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    time.sleep(0.2)  # the server's goodbye reaches the socket
+        cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits for its end
+    wait_for_the_goodbye(wrapper)
     new_request(wrapper)
     assert select_one(wrapper) == 1  # no error: the dead connection was closed and reopened
     assert wrapper.connection.info.backend_pid != pid
@@ -81,7 +92,7 @@ def test_a_connection_the_proxy_dropped_is_replaced_before_the_first_query(proxi
     select_one(wrapper)
     proxy.stop()  # every connection through it is closed, as a restarting database does
     proxy.start()
-    time.sleep(0.2)
+    wait_for_the_goodbye(wrapper)
     new_request(wrapper)
     assert select_one(wrapper) == 1
 
