@@ -140,6 +140,94 @@ def test_two_tabs_updating_at_once_lose_nothing():
     assert set(rows.values()) <= {"doing", "done"}
 
 
+@pytest.fixture
+def held_after_the_write():
+    """Holds a transaction that saves a Progress row right after the row is written, before any
+    other receiver of the save runs, until released: the widest window for another writer of
+    the same learner to come in between."""
+    from django.db.models.signals import post_save
+
+    written, release = threading.Event(), threading.Event()
+
+    def hold(sender, instance, **kwargs):
+        if threading.current_thread().name == "admin":
+            written.set()
+            assert release.wait(timeout=30)
+
+    post_save.connect(hold, sender=Progress, weak=False, dispatch_uid="test-hold")
+    post_save.receivers.insert(0, post_save.receivers.pop())  # first, as the write returns
+    post_save.sender_receivers_cache.clear()
+    try:
+        yield written, release
+    finally:
+        release.set()
+        post_save.disconnect(sender=Progress, dispatch_uid="test-hold")
+
+
+def waiting_on_a_lock(seconds: float = 30) -> bool:
+    """Whether another connection of the suite waits on a row lock (polled until `seconds`)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_edit_and_the_learner_marking_the_same_step_both_land(held_after_the_write):
+    """The admin's change view saves a learner's Progress row in a transaction while the learner
+    marks the same step from their path page. Each takes the learner's row (the marks
+    revision) and the Progress row; taken in opposite orders, PostgreSQL ends one of them with
+    a deadlock error. Both must land, one after the other."""
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL")
+    from django.db import transaction
+
+    written, release = held_after_the_write
+    learner = learner_create()
+    progress_set(learner_id=learner.pk, technology_slug="topic", status="doing")
+    revision = Learner.objects.get(pk=learner.pk).marks_revision
+    errors: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            work()
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def admin_edit() -> None:
+        with transaction.atomic():  # as ModelAdmin.changeform_view is
+            row = Progress.objects.get(learner=learner, technology_slug="topic")
+            row.status = "done"
+            row.save()
+
+    def learner_marks() -> None:
+        progress_set(learner_id=learner.pk, technology_slug="topic", status="todo")
+
+    admin = threading.Thread(target=run, args=(admin_edit,), name="admin")
+    admin.start()
+    assert written.wait(timeout=30)
+    learner_tab = threading.Thread(target=run, args=(learner_marks,), name="learner")
+    learner_tab.start()
+    assert waiting_on_a_lock()  # the learner's write waits for the admin's transaction
+    release.set()
+    admin.join(timeout=30)
+    learner_tab.join(timeout=30)
+    assert errors == []
+    assert Progress.objects.get(learner=learner, technology_slug="topic").status == "todo"
+    assert Learner.objects.get(pk=learner.pk).marks_revision >= revision + 2
+
+
 # The request's learner ------------------------------------------------------------------------
 
 
