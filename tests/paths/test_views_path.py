@@ -5,7 +5,8 @@ their own."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import zoneinfo
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -176,6 +177,28 @@ def test_the_owner_s_page_is_answered_again_only_for_the_same_cookies_and_host(c
     elsewhere = client.get(url, HTTP_HOST="localhost")
     assert answered_by_the_view(elsewhere)
     assert f'value="http://localhost{url}"' in body(elsewhere)
+
+
+def test_a_page_asked_again_on_another_day_counts_from_that_day(client, owner):
+    """The estimated finish counts from today, so a page stored yesterday is not answered
+    again today. The day is moved without touching the clock: it is the date in the current
+    time zone, and Kiritimati (UTC+14) and Pago Pago (UTC-11) never share a date."""
+    url = owner.get_absolute_url()
+
+    def finish_shown() -> tuple[date, date]:
+        for _ in range(3):
+            page = client.get(url)
+        found = re.search(r'Estimated finish</dt><dd><time datetime="([0-9-]+)"', body(page))
+        return timezone.localdate(), date.fromisoformat(found[1])
+
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Kiritimati")):
+        earlier_today, earlier_finish = finish_shown()
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Pago_Pago")):
+        page = client.get(url)
+        assert answered_by_the_view(page)
+        today, finish = finish_shown()
+    assert today != earlier_today
+    assert earlier_finish - finish == earlier_today - today
 
 
 def test_owner_sees_the_path(client, owner):
